@@ -1,0 +1,25 @@
+package io.sharedmemory.api;
+
+/** The operation an {@link AccessLogEntry} records. */
+public enum AccessAction {
+    /** {@code read}, {@code readEntry}, {@code getKeys} or {@code getAll} (the last two with a null key). */
+    READ,
+    /** {@code write}. */
+    WRITE,
+    /** {@code delete}. */
+    DELETE,
+    /** {@code subscribe}. */
+    SUBSCRIBE,
+    /** {@code broadcast}. */
+    BROADCAST,
+    /** {@code clearNamespace}. */
+    CLEAR,
+    /** {@code deleteNamespace}. */
+    DELETE_NAMESPACE,
+    /** {@code updatePermissions}. */
+    UPDATE_PERMISSIONS,
+    /** {@code createNamespace} (an addition to the specification's actions). */
+    CREATE_NAMESPACE,
+    /** An entry removed by expiry, one record per key (an addition to the specification's actions). */
+    EXPIRE
+}

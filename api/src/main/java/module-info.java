@@ -1,0 +1,13 @@
+/**
+ * The sharedmemory API: what agents and applications call ({@code io.sharedmemory.api}) and what plugins
+ * implement ({@code io.sharedmemory.spi}).
+ */
+module io.sharedmemory.api {
+    requires static org.osgi.annotation.versioning;
+    requires static org.osgi.annotation.bundle;
+
+    exports io.sharedmemory.api;
+    exports io.sharedmemory.spi;
+
+    uses io.sharedmemory.spi.SharedMemoryProvider;
+}
