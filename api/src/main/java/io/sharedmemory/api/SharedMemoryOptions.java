@@ -32,6 +32,7 @@ public final class SharedMemoryOptions {
     private final int maxValueBytes;
     private final Clock clock;
     private final boolean serviceLoader;
+    private final boolean requireAuditSink;
     private final List<Object> plugins;
 
     private SharedMemoryOptions(Builder b) {
@@ -41,6 +42,7 @@ public final class SharedMemoryOptions {
         this.maxValueBytes = b.maxValueBytes;
         this.clock = b.clock;
         this.serviceLoader = b.serviceLoader;
+        this.requireAuditSink = b.requireAuditSink;
         this.plugins = List.copyOf(b.plugins);
     }
 
@@ -84,6 +86,15 @@ public final class SharedMemoryOptions {
         return serviceLoader;
     }
 
+    /**
+     * @return whether operations are refused while no audit sink is present (default false): writes with
+     *         {@link WriteResult.Status#AUDIT_UNAVAILABLE}, reads with null, the other operations as they report a
+     *         refusal, and the throwing operations with {@link SharedMemoryException}
+     */
+    public boolean requireAuditSink() {
+        return requireAuditSink;
+    }
+
     /** @return plugins given explicitly: conflict strategies, permission providers, audit sinks */
     public List<Object> plugins() {
         return plugins;
@@ -93,7 +104,7 @@ public final class SharedMemoryOptions {
     public String toString() {
         return "SharedMemoryOptions[maxLogSize=" + maxLogSize + ", cleanupInterval=" + cleanupInterval
                 + ", listenerQueueCapacity=" + listenerQueueCapacity + ", maxValueBytes=" + maxValueBytes
-                + ", clock=" + clock + ", serviceLoader=" + serviceLoader + ", plugins=" + plugins.size() + "]";
+                + ", clock=" + clock + ", serviceLoader=" + serviceLoader + ", requireAuditSink=" + requireAuditSink + ", plugins=" + plugins.size() + "]";
     }
 
     /** Builds {@link SharedMemoryOptions}. Not thread-safe; each setter checks its argument at once. */
@@ -104,6 +115,7 @@ public final class SharedMemoryOptions {
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private Clock clock = Clock.systemUTC();
         private boolean serviceLoader = true;
+        private boolean requireAuditSink;
         private final List<Object> plugins = new ArrayList<>();
 
         private Builder() {
@@ -179,6 +191,15 @@ public final class SharedMemoryOptions {
          */
         public Builder serviceLoader(boolean enabled) {
             this.serviceLoader = enabled;
+            return this;
+        }
+
+        /**
+         * @param required whether operations are refused while no audit sink is present (default false)
+         * @return this builder
+         */
+        public Builder requireAuditSink(boolean required) {
+            this.requireAuditSink = required;
             return this;
         }
 
