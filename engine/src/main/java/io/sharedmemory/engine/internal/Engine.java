@@ -292,8 +292,7 @@ public final class Engine implements SharedMemory {
                 commit.version = cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
                 return commit;
             }
-            commit = new WriteCommit(ns, config, strategy, hub, agentId, snapshot, metadata, opts, now,
-                    s.maxValueBytes);
+            commit.strategy = strategy;
             ns.store.update(key, commit);
             if (commit.status == Status.REJECTED && !registry.plugins().strategies().containsKey(
                     config.conflictStrategy())) {

@@ -139,8 +139,11 @@ final class Values {
 
         private void enter(Object container) throws InvalidValueException {
             if (path == null) {
-                path = new Object[SharedMemory.MAX_DEPTH];
-                segments = new Object[SharedMemory.MAX_DEPTH];
+                path = new Object[4];
+                segments = new Object[4];
+            } else if (depth == path.length && depth < SharedMemory.MAX_DEPTH) {
+                path = java.util.Arrays.copyOf(path, Math.min(depth * 2, SharedMemory.MAX_DEPTH));
+                segments = java.util.Arrays.copyOf(segments, path.length);
             }
             for (int i = 0; i < depth; i++) {
                 if (path[i] == container) {
