@@ -97,6 +97,7 @@ final class Delivery<E> implements Runnable {
                     } finally {
                         sleeping = false;
                         journal.retractSleep();
+                        journal.afterSleep();
                     }
                     spins = 0;
                 }
@@ -150,6 +151,7 @@ final class Delivery<E> implements Runnable {
         }
         active = false;
         journal.unregister(this);
+        journal.afterSleep();
         onEnd.run();
     }
 
