@@ -390,7 +390,7 @@ class SharedMemorySpecTest {
             memory.write("ns", "key1", 1, "a");
             memory.write("ns", "key2", 2, "a");
             memory.write("ns", "key3", 3, "a");
-            assertEquals(Set.of("key1", "key2", "key3"), Set.copyOf(memory.getKeys("ns", "a")));
+            assertEquals(List.of("key1", "key2", "key3"), memory.getKeys("ns", "a"));
             assertEquals(Map.of("key1", 1, "key2", 2, "key3", 3), memory.getAll("ns", "a"));
         }
 
