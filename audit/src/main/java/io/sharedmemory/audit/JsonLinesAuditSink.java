@@ -6,6 +6,7 @@ import io.sharedmemory.spi.AuditSink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * An {@link AuditSink} that appends every entry to a file as one JSON object per line (JSON Lines), durably.
@@ -36,8 +36,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code namespace}, {@code key}, {@code success} (boolean) and {@code error}; absent values are JSON {@code null}. The
  * file is UTF-8; quotes, backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON
  * escapes, so every line is valid JSON whatever agents put in names and keys. Lines appear in the order their
- * {@link #record} calls were accepted, so each agent's entries keep its order of operations. {@link #readAll(Path)} reads
- * a file back.
+ * {@link #record} calls were accepted, so each agent's entries keep its order of operations.
+ * {@link #readAll(Path)} reads a file back.
  *
  * <h2>Durability</h2>
  * When {@link #record} returns, the line has been written to the operating system ({@link Durability#PROCESS_CRASH}:
@@ -55,7 +55,6 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Thread-safe. {@link #close()} writes what is queued, forces it to the device and releases the file.
  */
-@ProviderType
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** How durable an entry is when {@link JsonLinesAuditSink#record} returns. */
     public enum Durability {
@@ -635,7 +634,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 i++;
             }
             try {
-                return new java.math.BigDecimal(s.substring(start, i));
+                return new BigDecimal(s.substring(start, i));
             } catch (NumberFormatException e) {
                 throw error("bad number");
             }
