@@ -60,7 +60,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     public enum Durability {
         /** Written to the operating system: survives a crash of the JVM, not necessarily a power loss. */
         PROCESS_CRASH,
-        /** Written and forced to the storage device ({@code fsync}): survives a power loss; much slower. */
+        /**
+         * Written and forced to the storage device ({@code fdatasync}; the directory too when the file is opened):
+         * survives a power loss; much slower.
+         */
         POWER_LOSS
     }
 
@@ -142,6 +145,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             }
             long size = cutTornTail(channel, path);
             channel.position(size);
+            if (durability == Durability.POWER_LOSS && parent != null) {
+                forceDirectory(parent);
+            }
             JsonLinesAuditSink sink = new JsonLinesAuditSink(path, durability, channel, lock, size);
             channel = null;
             return sink;
@@ -315,6 +321,16 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             at += l.length;
         }
         return all;
+    }
+
+    /** A new file's name lives in its directory: without this a power loss could lose the whole file. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open or force a directory; the file's own forces still hold
+            LOG.log(System.Logger.Level.DEBUG, "cannot force directory " + dir, e);
+        }
     }
 
     /** Cuts the file after its last newline, and returns the new size. */
