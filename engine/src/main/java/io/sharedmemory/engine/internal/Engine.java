@@ -219,7 +219,10 @@ public final class Engine implements SharedMemory {
     WriteResult write0(String namespace, String key, Object value, String agentId, WriteOptions options) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
-        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        // an existing namespace's name was checked when it was created
+        Namespace ns = namespace == null ? null : namespaces.get(namespace);
+        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
+                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
         if (err != null) {
             return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, err, null);
         }
@@ -227,7 +230,6 @@ public final class Engine implements SharedMemory {
         if (auditMissing(p)) {
             return WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, AUDIT_UNAVAILABLE_TEXT);
         }
-        Namespace ns = namespaces.get(namespace);
         if (ns == null) {
             return refuseWrite(p, now, namespace, key, agentId, Status.NO_NAMESPACE, 0, missing(namespace), null);
         }
