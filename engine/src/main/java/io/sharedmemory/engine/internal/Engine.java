@@ -339,7 +339,10 @@ public final class Engine implements SharedMemory {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         Namespace ns = namespace == null ? null : namespaces.get(namespace);
-        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
+        MemoryEntry e = ns == null || key == null ? null : ns.store.get(key);
+        // names already stored were checked when they were created or written
+        String err = e != null ? Names.checkAgent(agentId)
+                : ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
                 : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
         if (err != null) {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, err);
@@ -356,7 +359,6 @@ public final class Engine implements SharedMemory {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, DENIED_TEXT);
             return null;
         }
-        MemoryEntry e = ns.store.get(key);
         if (e == null) {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, "Key not found");
             return null;
