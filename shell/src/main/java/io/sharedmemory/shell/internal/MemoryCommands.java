@@ -40,7 +40,7 @@ public final class MemoryCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SharedMemory memory;
 
-    MemoryCommands() {
+    public MemoryCommands() {
     }
 
     MemoryCommands(SharedMemory memory) {
