@@ -3,7 +3,7 @@ package io.sharedmemory.engine.internal;
 import io.sharedmemory.api.SharedMemory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ final class Values {
             throw new InvalidValueException("Invalid value: null (null is allowed only inside maps and lists)");
         }
         Snapshotter s = new Snapshotter(maxBytes);
-        return s.copy(value, 0);
+        return s.copy(value);
     }
 
     static Map<String, Object> snapshotMetadata(Map<String, Object> metadata, long maxBytes)
@@ -30,7 +30,7 @@ final class Values {
             return Map.of();
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata").copy(metadata, 0);
+        Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata").copy(metadata);
         return copy;
     }
 
@@ -56,11 +56,13 @@ final class Values {
 
     private static final class Snapshotter {
         private final long maxBytes;
-        private final List<Object> path = new ArrayList<>();
-        private long total;
-
-        private final List<Object> segments = new ArrayList<>();
         private final String root;
+        /** Containers on the path from the root to the current one, for cycle detection; made on first use. */
+        private Object[] path;
+        /** The key or index taken at each level of {@code path}, for error messages only. */
+        private Object[] segments;
+        private int depth;
+        private long total;
 
         Snapshotter(long maxBytes) {
             this(maxBytes, "value");
@@ -74,10 +76,11 @@ final class Values {
         /** The path to where the snapshot is, built only for an error message. */
         private String where() {
             StringBuilder b = new StringBuilder(root);
-            for (Object s : segments) {
-                if (s instanceof Integer i) {
-                    b.append('[').append(i).append(']');
-                } else {
+            for (int i = 0; i < depth && segments != null; i++) {
+                Object s = segments[i];
+                if (s instanceof Integer n) {
+                    b.append('[').append(n).append(']');
+                } else if (s != null) {
                     b.append('.').append(s);
                 }
             }
@@ -92,7 +95,7 @@ final class Values {
             }
         }
 
-        Object copy(Object v, int depth) throws InvalidValueException {
+        Object copy(Object v) throws InvalidValueException {
             if (v == null) {
                 add(4);
                 return null;
@@ -125,18 +128,25 @@ final class Values {
                 return v;
             }
             if (v instanceof Map<?, ?> m) {
-                return copyMap(m, depth);
+                return copyMap(m);
             }
             if (v instanceof List<?> l) {
-                return copyList(l, depth);
+                return copyList(l);
             }
             throw new InvalidValueException("Invalid value at " + where() + ": " + c.getName()
                     + " is not JSON-like (use String, Boolean, a number, Map<String,?> or List<?>)");
         }
 
-        private void enter(Object container, int depth) throws InvalidValueException {
-            for (Object o : path) {
-                if (o == container) {
+        private void enter(Object container) throws InvalidValueException {
+            if (path == null) {
+                path = new Object[4];
+                segments = new Object[4];
+            } else if (depth == path.length && depth < SharedMemory.MAX_DEPTH) {
+                path = java.util.Arrays.copyOf(path, Math.min(depth * 2, SharedMemory.MAX_DEPTH));
+                segments = java.util.Arrays.copyOf(segments, path.length);
+            }
+            for (int i = 0; i < depth; i++) {
+                if (path[i] == container) {
                     throw new InvalidValueException("Invalid value at " + where() + ": cyclic structure");
                 }
             }
@@ -144,11 +154,18 @@ final class Values {
                 throw new InvalidValueException("Invalid value at " + where() + ": nested deeper than "
                         + SharedMemory.MAX_DEPTH + " levels");
             }
-            path.add(container);
+            path[depth] = container;
+            segments[depth] = null;
+            depth++;
         }
 
-        private Object copyMap(Map<?, ?> m, int depth) throws InvalidValueException {
-            enter(m, depth);
+        private void leave() {
+            depth--;
+            path[depth] = null;
+        }
+
+        private Object copyMap(Map<?, ?> m) throws InvalidValueException {
+            enter(m);
             long start = total;
             add(2);
             int n = m.size();
@@ -158,8 +175,7 @@ final class Values {
             try {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (i == n) {
-                        throw new InvalidValueException("Invalid value at " + where()
-                                + ": the map changed while it was being copied");
+                        throw changed("map");
                     }
                     Object k = e.getKey();
                     if (!(k instanceof String ks)) {
@@ -169,42 +185,42 @@ final class Values {
                     }
                     add(ks.length() + 4L);
                     keys[i] = ks;
-                    segments.add(ks);
-                    values[i] = copy(e.getValue(), depth + 1);
-                    segments.remove(segments.size() - 1);
+                    segments[depth - 1] = ks;
+                    values[i] = copy(e.getValue());
                     i++;
                 }
-            } catch (java.util.ConcurrentModificationException ex) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the map changed while it was being copied");
+            } catch (ConcurrentModificationException ex) {
+                throw changed("map");
             }
-            path.remove(path.size() - 1);
             if (i != n) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the map changed while it was being copied");
+                throw changed("map");
             }
+            leave();
             return new JsonMap(keys, values, total - start);
         }
 
-        private Object copyList(List<?> l, int depth) throws InvalidValueException {
-            enter(l, depth);
+        private Object copyList(List<?> l) throws InvalidValueException {
+            enter(l);
             long start = total;
             add(2);
             Object[] elements;
             try {
                 elements = l.toArray();
-            } catch (java.util.ConcurrentModificationException ex) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the list changed while it was being copied");
+            } catch (ConcurrentModificationException ex) {
+                throw changed("list");
             }
             for (int i = 0; i < elements.length; i++) {
                 add(1);
-                segments.add(i);
-                elements[i] = copy(elements[i], depth + 1);
-                segments.remove(segments.size() - 1);
+                segments[depth - 1] = i;
+                elements[i] = copy(elements[i]);
             }
-            path.remove(path.size() - 1);
+            leave();
             return new JsonList(elements, total - start);
+        }
+
+        private InvalidValueException changed(String what) {
+            return new InvalidValueException("Invalid value at " + where() + ": the " + what
+                    + " changed while it was being copied");
         }
     }
 
