@@ -8,6 +8,7 @@ import io.sharedmemory.api.MemoryStats;
 
 import io.sharedmemory.api.Subscription;
 import io.sharedmemory.spi.AccessLog;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -95,7 +96,8 @@ public final class ObserveCommands {
         return memory.withMemory(m -> {
             MemoryStats s = m.getStats();
             StringBuilder sb = new StringBuilder();
-            sb.append("namespaces ").append(s.namespaces()).append(", entries ").append(s.totalEntries())
+            sb.append("identity mode ").append(m.identityMode().name().toLowerCase(Locale.ROOT))
+                    .append(", namespaces ").append(s.namespaces()).append(", entries ").append(s.totalEntries())
                     .append(", access-log entries ").append(s.totalAccessLogs()).append(", subscriptions ")
                     .append(s.subscriptions()).append(", listeners ").append(s.listeners()).append(", audit failures ")
                     .append(s.auditFailures());
@@ -112,6 +114,7 @@ public final class ObserveCommands {
         section(sb, "Permission providers (highest ranking decides; none = every check denied)",
                 PermissionProvider.class, false);
         section(sb, "Audit sinks (all receive every entry)", AuditSink.class, false);
+        section(sb, "Agent authenticators (highest ranking decides; for sessions)", AgentAuthenticator.class, false);
         return sb.toString().stripTrailing();
     }
 
@@ -128,7 +131,7 @@ public final class ObserveCommands {
         boolean first = true;
         for (ServiceReference<S> r : refs) {
             String name = named ? String.valueOf(r.getProperty(ConflictStrategy.NAME_PROPERTY)) : null;
-            boolean inUse = named ? seen.add(name) : (type != PermissionProvider.class || first);
+            boolean inUse = named ? seen.add(name) : (type == AuditSink.class || first);
             first = false;
             Object ranking = r.getProperty(Constants.SERVICE_RANKING);
             sb.append(inUse ? "* " : "  ")
