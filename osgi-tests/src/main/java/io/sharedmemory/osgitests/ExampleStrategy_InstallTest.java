@@ -22,7 +22,7 @@ import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
- * The third-party example strategy, installed while the engine runs as an operator would ({@code install -s file:...}):
+ * The third-party example strategy, installed while the engine runs as an operator would ({@code start file:...}):
  * a namespace configured for it works; uninstalled, writes there are refused with STRATEGY_UNAVAILABLE.
  */
 @ExtendWith({BundleContextExtension.class, ServiceExtension.class})

@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Component;
  * <p>This one class is a whole third-party plugin: the {@code @Component} registers it as a {@link ConflictStrategy}
  * service named by {@value ConflictStrategy#NAME_PROPERTY}, and the {@code provides} clause of its {@code module-info}
  * lets {@link java.util.ServiceLoader} find it outside OSGi. Install it into a running distribution with
- * {@code install -s file:examples/target/sharedmemory-examples-<version>.jar}; a namespace whose
+ * {@code start file:examples/target/sharedmemory-examples-<version>.jar}; a namespace whose
  * {@code conflictStrategy} is {@code max-value} works from the next write.
  */
 @Component(property = ConflictStrategy.NAME_PROPERTY + "=" + MaxValueStrategy.NAME)
