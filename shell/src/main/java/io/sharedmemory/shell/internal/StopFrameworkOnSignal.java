@@ -35,8 +35,12 @@ public final class StopFrameworkOnSignal {
 
     private static void stop(Framework framework) {
         try {
+            System.err.println("sharedmemory: JVM shutting down, stopping the OSGi framework");
             framework.stop();
-            framework.waitForStop(WAIT_MILLIS);
+            boolean stopped = framework.waitForStop(WAIT_MILLIS).getType()
+                    != org.osgi.framework.FrameworkEvent.WAIT_TIMEDOUT;
+            System.err.println(stopped ? "sharedmemory: framework stopped, every component deactivated"
+                    : "sharedmemory: the framework did not stop within " + WAIT_MILLIS + " ms");
         } catch (BundleException e) {
             System.err.println("sharedmemory: could not stop the framework cleanly: " + e.getMessage());
         } catch (InterruptedException e) {
