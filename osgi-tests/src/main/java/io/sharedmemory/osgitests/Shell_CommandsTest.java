@@ -1,0 +1,64 @@
+package io.sharedmemory.osgitests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+/** The sm:* commands as an operator types them, parsed and run by the real Gogo runtime against the real engine. */
+@ExtendWith(ServiceExtension.class)
+class Shell_CommandsTest {
+    @InjectService(timeout = 10_000)
+    CommandProcessor processor;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private CommandSession session;
+
+    @BeforeEach
+    void openSession() {
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+    }
+
+    @AfterEach
+    void closeSession() {
+        session.close();
+    }
+
+    private String run(String line) throws Exception {
+        Object result = session.execute(line);
+        return String.valueOf(result);
+    }
+
+    @Test
+    void anOperatorCreatesWritesReadsAndIsToldWhyARefusalHappened() throws Exception {
+        assertEquals("Created namespace shell-it: strategy merge, default read, [operator=admin]",
+                run("sm:create -s merge shell-it"));
+        assertEquals("Written shell-it/board version 1", run("sm:write shell-it board '{\"a\":1}'"));
+        assertEquals("Written shell-it/board version 2", run("sm:write shell-it board '{\"b\":[1,2]}'"));
+        assertEquals("{\"a\":1,\"b\":[1,2]}", run("sm:read shell-it board"));
+        assertEquals("Not written (DENIED): Insufficient permissions",
+                run("sm:write -a visitor shell-it board 3"));
+        assertEquals("Not written (VERSION_MISMATCH)",
+                run("sm:write -e 1 shell-it board '{\"c\":3}'").replaceAll(":.*", ""));
+        assertEquals("Permissions of shell-it updated: [visitor=write]", run("sm:perms shell-it visitor=write"));
+        assertEquals("Written shell-it/note version 1", run("sm:write -a visitor shell-it note hello"));
+        assertEquals("\"hello\"", run("sm:read -a visitor shell-it note"));
+        assertEquals("board\nnote", run("sm:keys shell-it"));
+        assertEquals("Nothing read: namespace \"nowhere\" does not exist", run("sm:read nowhere k"));
+        assertTrue(run("sm:log -n shell-it -x write -l 2").contains("visitor WRITE shell-it/note OK"));
+        assertTrue(run("sm:plugins").contains("* merge"), () -> out.toString(StandardCharsets.UTF_8));
+        assertTrue(run("sm:namespaces").contains("shell-it"));
+    }
+}
