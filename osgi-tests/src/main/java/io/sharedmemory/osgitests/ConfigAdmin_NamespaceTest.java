@@ -14,16 +14,21 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.common.service.ServiceAware;
+import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
  * Namespaces declared as Config Admin factory configurations: created with the declared permissions, changed (data
  * kept) when the configuration changes, and the engine's own settings changed without a restart.
  */
-@ExtendWith(ServiceExtension.class)
+@ExtendWith({BundleContextExtension.class, ServiceExtension.class})
 class ConfigAdmin_NamespaceTest {
     @InjectService(timeout = 10_000)
     SharedMemory memory;
@@ -76,6 +81,28 @@ class ConfigAdmin_NamespaceTest {
         }
         assertEquals(Map.of("step", 1), memory.read("declared-it", "plan", "planner"),
                 "deleting the configuration keeps the namespace and its data");
+    }
+
+    @Test
+    void aRestartedEngineGetsItsDeclaredNamespacesBack(
+            @InjectBundleContext BundleContext context,
+            @InjectService(timeout = 10_000) ServiceAware<SharedMemory> engines) throws Exception {
+        Configuration c = configAdmin.getFactoryConfiguration("io.sharedmemory.namespace", "redeclared-it", "?");
+        Bundle engine = Bundles.bySymbolicName(context, "io.sharedmemory.engine");
+        try {
+            c.update(props("defaultPermission", "write"));
+            await().atMost(10, SECONDS).until(() -> memory.getNamespaceConfig("redeclared-it").isPresent());
+            engine.stop();
+            engine.start();
+            SharedMemory restarted = engines.waitForService(10_000);
+            await().atMost(10, SECONDS).until(() -> restarted.getNamespaceConfig("redeclared-it")
+                    .map(NamespaceConfig::defaultPermission).equals(Optional.of(Permission.WRITE)));
+        } finally {
+            if (engine.getState() != Bundle.ACTIVE) {
+                engine.start();
+            }
+            c.delete();
+        }
     }
 
     @Test
