@@ -63,8 +63,9 @@ class EventAdmin_BridgeTest {
         }
     }
 
-    /** Each event type has its own delivery queue in the engine, so events of different types may arrive in any order. */
-    private static Event await(BlockingQueue<Event> events, List<Event> seen, String topic) throws InterruptedException {
+    /** Each event type has its own delivery queue in the engine: events of different types arrive in any order. */
+    private static Event await(BlockingQueue<Event> events, List<Event> seen, String topic)
+            throws InterruptedException {
         long deadline = System.nanoTime() + SECONDS.toNanos(30);
         while (true) {
             for (Event e : seen) {

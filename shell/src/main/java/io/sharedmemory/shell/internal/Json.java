@@ -336,7 +336,7 @@ final class Json {
         sb.append('"');
     }
 
-    /** Gogo turns {@code [a, b]} and {@code [k=v]} typed on the command line into lists and maps: bring them to JSON. */
+    /** Gogo turns {@code [a, b]} and {@code [k=v]} on the command line into lists and maps: bring them to JSON. */
     static Object fromGogo(Object arg) {
         if (arg instanceof String s) {
             return parseLenient(s);

@@ -1,5 +1,7 @@
 package io.sharedmemory.shell.internal;
 
+import io.sharedmemory.api.AccessAction;
+import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
@@ -58,7 +60,7 @@ public final class MemoryCommands {
             @Parameter(names = {"-d", "--default-permission"}, absentValue = "read") String defaultPermission,
             @Descriptor("per-agent permissions, comma-separated agent=permission")
             @Parameter(names = {"-p", "--permissions"}, absentValue = "") String permissions,
-            @Descriptor("time to live of entries: 500ms, 30s, 5m, 2h, 1d, ISO-8601 (PT30S) or milliseconds; 0 = forever")
+            @Descriptor("time to live of entries: 500ms, 30s, 5m, 2h, 1d, PT30S or milliseconds; 0 = forever")
             @Parameter(names = {"-t", "--ttl"}, absentValue = "0") String ttl,
             @Descriptor("most live entries, 0 = unlimited")
             @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") int maxEntries,
@@ -119,7 +121,7 @@ public final class MemoryCommands {
         return withMemory(m -> {
             Optional<MemoryEntry> e = m.readEntry(namespace, key, agent);
             if (e.isEmpty()) {
-                return "Nothing read: " + whyNot(m, namespace, agent, "read", Permission.READ)
+                return "Nothing read: " + whyNot(m, namespace, agent, AccessAction.READ, "read", Permission.READ)
                         .orElse("key \"" + key + "\" not found (or expired) in " + namespace);
             }
             MemoryEntry me = e.get();
@@ -138,7 +140,7 @@ public final class MemoryCommands {
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
         return withMemory(m -> m.delete(namespace, key, agent) ? "Deleted " + namespace + "/" + key
-                : "Not deleted: " + whyNot(m, namespace, agent, "delete", Permission.WRITE)
+                : "Not deleted: " + whyNot(m, namespace, agent, AccessAction.DELETE, "delete", Permission.WRITE)
                         .orElse("key \"" + key + "\" not found (or expired) in " + namespace));
     }
 
@@ -149,7 +151,8 @@ public final class MemoryCommands {
         return withMemory(m -> {
             List<String> keys = m.getKeys(namespace, agent);
             if (keys == null) {
-                return "No keys: " + whyNot(m, namespace, agent, "list", Permission.READ).orElse("refused");
+                return "No keys: " + whyNot(m, namespace, agent, AccessAction.READ, "list", Permission.READ)
+                        .orElse("refused");
             }
             return keys.isEmpty() ? "(no keys in " + namespace + ")" : String.join("\n", new TreeSet<>(keys));
         });
@@ -194,8 +197,8 @@ public final class MemoryCommands {
             }
             return m.updatePermissions(namespace, changes, agent) ? "Permissions of " + namespace + " updated: "
                     + changes.entrySet().stream().map(e -> e.getKey() + "=" + lower(e.getValue())).toList()
-                    : "Permissions not changed: " + whyNot(m, namespace, agent, "change permissions",
-                            Permission.ADMIN).orElse("refused");
+                    : "Permissions not changed: " + whyNot(m, namespace, agent, AccessAction.UPDATE_PERMISSIONS,
+                            "change permissions", Permission.ADMIN).orElse("refused");
         });
     }
 
@@ -204,7 +207,8 @@ public final class MemoryCommands {
             @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
             @Descriptor("namespace") String namespace) {
         return withMemory(m -> m.clearNamespace(namespace, agent) ? "Cleared " + namespace
-                : "Not cleared: " + whyNot(m, namespace, agent, "clear", Permission.ADMIN).orElse("refused"));
+                : "Not cleared: " + whyNot(m, namespace, agent, AccessAction.CLEAR, "clear", Permission.ADMIN)
+                        .orElse("refused"));
     }
 
     @Descriptor("delete a namespace with its entries; needs admin")
@@ -212,7 +216,8 @@ public final class MemoryCommands {
             @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
             @Descriptor("namespace") String namespace) {
         return withMemory(m -> m.deleteNamespace(namespace, agent) ? "Deleted namespace " + namespace
-                : "Not deleted: " + whyNot(m, namespace, agent, "delete", Permission.ADMIN).orElse("refused"));
+                : "Not deleted: " + whyNot(m, namespace, agent, AccessAction.DELETE_NAMESPACE, "delete",
+                        Permission.ADMIN).orElse("refused"));
     }
 
     @Descriptor("send a message (JSON) to the namespace's subscribers")
@@ -244,11 +249,13 @@ public final class MemoryCommands {
      * The access log has the engine's exact reason, but only when a queryable log is installed; the cheap facts the
      * shell can check itself come first.
      */
-    static Optional<String> whyNot(SharedMemory m, String namespace, String agent, String what, Permission needed) {
+    static Optional<String> whyNot(SharedMemory m, String namespace, String agent, AccessAction action, String what,
+                                   Permission needed) {
         if (m.getNamespaceConfig(namespace).isEmpty()) {
             return Optional.of(noNamespace(namespace));
         }
-        return m.getAccessLog(io.sharedmemory.api.AccessLogQuery.builder().agentId(agent).namespace(namespace)
+        // the newest failure of this agent and action here, if it is the one that just happened
+        return m.getAccessLog(AccessLogQuery.builder().agentId(agent).namespace(namespace).action(action)
                         .success(false).limit(1).build()).stream()
                 .filter(e -> e.timestampMillis() >= System.currentTimeMillis() - 2_000)
                 .map(e -> e.error())

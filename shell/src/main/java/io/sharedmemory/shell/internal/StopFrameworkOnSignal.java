@@ -10,9 +10,9 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Stops the framework when the JVM is asked to exit (SIGTERM, SIGINT, {@code System.exit}), so every bundle's
- * {@code @Deactivate} runs — the file audit sink flushes, subscriptions end. The bnd launcher of the executable jar does
- * not do this itself. Only active when the framework property {@value #ENABLE} is {@code true} (the distribution sets
- * it), so that containers with their own shutdown handling, such as Karaf, are left alone.
+ * {@code @Deactivate} runs — the file audit sink flushes, subscriptions end. The bnd launcher of the executable jar
+ * does not do this itself. Only active when the framework property {@value #ENABLE} is {@code true} (the distribution
+ * sets it), so that containers with their own shutdown handling, such as Karaf, are left alone.
  */
 @Component(immediate = true, service = {})
 public final class StopFrameworkOnSignal {
