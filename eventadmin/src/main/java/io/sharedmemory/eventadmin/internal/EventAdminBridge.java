@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,7 +27,8 @@ import org.osgi.service.event.EventAdmin;
  * <p>The listeners run on the engine's delivery threads, never on a writer's, and {@code postEvent} does not wait for
  * handlers. Both references are static and mandatory: without Event Admin (or without the engine) the component is not
  * satisfied and nothing is registered; when either is replaced, the component is deactivated — removing its
- * registrations — and activated again on the new pair.
+ * registrations — and activated again on the new pair. A listener the engine cuts off because Event Admin fell too far
+ * behind (its last event, reason {@value MemoryEvent#LISTENER_OVERFLOW}, is posted too) is registered again.
  */
 @Component(immediate = true, service = {})
 public final class EventAdminBridge {
@@ -38,13 +40,18 @@ public final class EventAdminBridge {
     static final String REASON = "reason";
     static final String TIMESTAMP = "timestamp";
 
-    private final List<Registration> registrations = new ArrayList<>();
+    private final EventAdmin eventAdmin;
+    private final SharedMemory memory;
+    private final Map<EventType, Registration> registrations = new ConcurrentHashMap<>();
+    private volatile boolean active = true;
 
     @Activate
     public EventAdminBridge(@Reference EventAdmin eventAdmin, @Reference SharedMemory memory) {
+        this.eventAdmin = eventAdmin;
+        this.memory = memory;
         try {
             for (EventType type : EventType.values()) {
-                registrations.add(memory.on(type, e -> eventAdmin.postEvent(toEvent(e))));
+                listen(type);
             }
         } catch (RuntimeException e) {
             deactivate();
@@ -52,10 +59,33 @@ public final class EventAdminBridge {
         }
     }
 
+    private void listen(EventType type) {
+        registrations.put(type, memory.on(type, e -> {
+            eventAdmin.postEvent(toEvent(e));
+            if (MemoryEvent.LISTENER_OVERFLOW.equals(e.reason())) {
+                // Event Admin fell a whole queue behind and the engine cut this listener off (the event just posted
+                // says so to handlers): listen again, so the bridge loses a burst, not the rest of the run
+                relisten(type);
+            }
+        }));
+    }
+
+    private synchronized void relisten(EventType type) {
+        if (active) {
+            listen(type);
+        }
+    }
+
     @Deactivate
     void deactivate() {
-        registrations.forEach(Registration::remove);
-        registrations.clear();
+        active = false;
+        List<Registration> removed;
+        synchronized (this) {
+            removed = new ArrayList<>(registrations.values());
+            registrations.clear();
+        }
+        // outside the lock: a listener thread may be waiting for it in relisten()
+        removed.forEach(Registration::remove);
     }
 
     static Event toEvent(MemoryEvent e) {

@@ -57,4 +57,26 @@ class EventAdminBridge_PostingTest {
         verify(memory, times(EventType.values().length)).on(any(), any());
         verify(eventAdmin, times(1)).postEvent(eq(e));
     }
+
+    @Test
+    void aListenerCutOffForFallingBehindListensAgainUntilDeactivated() {
+        SharedMemory memory = mock(SharedMemory.class);
+        EventAdmin eventAdmin = mock(EventAdmin.class);
+        Map<EventType, Consumer<MemoryEvent>> listeners = new EnumMap<>(EventType.class);
+        when(memory.on(any(), any())).thenAnswer(inv -> {
+            listeners.put(inv.getArgument(0), inv.getArgument(1));
+            return mock(Registration.class);
+        });
+        EventAdminBridge bridge = new EventAdminBridge(eventAdmin, memory);
+        MemoryEvent overflow = new MemoryEvent(EventType.MEMORY_READ, null, null, "system", 12_000L,
+                MemoryEvent.LISTENER_OVERFLOW, Instant.ofEpochMilli(7));
+
+        listeners.get(EventType.MEMORY_READ).accept(overflow);
+        verify(memory, times(2)).on(eq(EventType.MEMORY_READ), any());
+        verify(eventAdmin).postEvent(any());
+
+        bridge.deactivate();
+        listeners.get(EventType.MEMORY_READ).accept(overflow);
+        verify(memory, times(2)).on(eq(EventType.MEMORY_READ), any());
+    }
 }
