@@ -30,6 +30,8 @@ final class Delivery<E> implements Runnable {
     private volatile long delivered;
     private volatile boolean inCallback;
     private volatile boolean ended;
+    /** Set first thing by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback
+     *  that is starting. */
     private volatile boolean stopped;
     private volatile boolean overflowed;
     private volatile long missed;
@@ -138,6 +140,9 @@ final class Delivery<E> implements Runnable {
     private void handOver(E event) {
         inCallback = true;
         try {
+            if (stopped) {
+                return; // stop() may have looked at inCallback before it was set, and could not interrupt this call
+            }
             callback.accept(event);
         } catch (VirtualMachineError fatal) {
             throw fatal;
