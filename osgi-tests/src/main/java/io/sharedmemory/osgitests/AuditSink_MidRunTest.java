@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemory;
@@ -52,5 +53,11 @@ class AuditSink_MidRunTest {
                 mine.stream().map(AccessLogEntry::action).toList(), mine::toString);
         assertTrue(mine.stream().noneMatch(e -> "before".equals(e.key()) || "gone".equals(e.key())), mine::toString);
         assertTrue(mine.get(0).success() && mine.get(1).success() && !mine.get(2).success(), mine::toString);
+
+        // every sink receives every entry: the built-in access log holds the same entries, and the ones around them
+        List<AccessLogEntry> logged = memory.getAccessLog(AccessLogQuery.builder().namespace(NS).build());
+        assertTrue(logged.containsAll(mine), () -> logged + " lacks some of " + mine);
+        assertTrue(logged.stream().anyMatch(e -> "before".equals(e.key())), logged::toString);
+        assertTrue(logged.stream().anyMatch(e -> "gone".equals(e.key())), logged::toString);
     }
 }
