@@ -1,18 +1,26 @@
 package io.sharedmemory.osgitests;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sharedmemory.permissions.SecretHashes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.service.ServiceExtension;
 
@@ -60,5 +68,33 @@ class Shell_CommandsTest {
         assertTrue(run("sm:log -n shell-it -x write -l 2").contains("visitor WRITE shell-it/note OK"));
         assertTrue(run("sm:plugins").contains("* merge"), () -> out.toString(StandardCharsets.UTF_8));
         assertTrue(run("sm:namespaces").contains("shell-it"));
+    }
+
+    @Test
+    void withoutAnAuthenticatorLoginIsRefusedInOneLine() throws Exception {
+        assertEquals("No session to end", run("sm:logout"));
+        String refused = run("sm:login -s wrong planner");
+        assertTrue(refused.startsWith("Refused: "), refused);
+    }
+
+    @Test
+    void aLoggedInOperatorActsAsTheAuthenticatedAgent(@InjectService(timeout = 10_000) ConfigurationAdmin cm)
+            throws Exception {
+        Configuration authenticator = cm.getConfiguration("io.sharedmemory.authenticator", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("agents", new String[] {"planner=" + SecretHashes.hash("s3cret".toCharArray(), 1000)});
+        props.put("signingKey", Base64.getEncoder().encodeToString(new byte[32]));
+        authenticator.update(props);
+        try {
+            run("sm:create -p planner=write shell-login-it");
+            await().atMost(10, SECONDS)
+                    .until(() -> run("sm:login -s s3cret planner").startsWith("Logged in as planner"));
+            assertEquals("Written shell-login-it/plan version 1", run("sm:write shell-login-it plan 1"));
+            assertTrue(run("sm:read -e shell-login-it plan").contains("written by planner"));
+            assertEquals("Logged out planner", run("sm:logout"));
+            assertTrue(run("sm:login -s wrong planner").startsWith("Refused: "));
+        } finally {
+            authenticator.delete();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.sharedmemory.shell.internal;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogQuery;
+import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
@@ -38,6 +41,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.function=broadcast"})
 public final class MemoryCommands {
     static final String DEFAULT_AGENT = "operator";
+    static final String AGENT_HELP = "acting agent (default: the sm:login session, else " + DEFAULT_AGENT + ")";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SharedMemory memory;
@@ -52,8 +56,9 @@ public final class MemoryCommands {
     @Descriptor("create a namespace, or replace the configuration of an existing one keeping its data; the acting "
             + "agent becomes its admin")
     public String create(
-            @Descriptor("acting agent (made admin of the namespace)")
-            @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP + "; made admin of the namespace")
+            @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("conflict strategy: latest-wins, first-wins, merge, version, custom or a plugin's name")
             @Parameter(names = {"-s", "--strategy"}, absentValue = NamespaceConfig.LATEST_WINS) String strategy,
             @Descriptor("permission of agents without an override: none, read, write, admin")
@@ -65,7 +70,7 @@ public final class MemoryCommands {
             @Descriptor("most live entries, 0 = unlimited")
             @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") int maxEntries,
             @Descriptor("namespace name") String name) {
-        return withMemory(m -> {
+        return withActor(session, agent, (m, a) -> {
             NamespaceConfig config;
             try {
                 NamespaceConfig.Builder b = NamespaceConfig.builder()
@@ -75,7 +80,7 @@ public final class MemoryCommands {
                         .ttl(parseDuration(ttl))
                         .permissions(parsePermissions(permissions.isBlank() ? new String[0]
                                 : permissions.split(",")));
-                config = b.permission(agent, Permission.ADMIN).build();
+                config = b.permission(a.agentId(), Permission.ADMIN).build();
             } catch (IllegalArgumentException | NullPointerException e) {
                 return "Not created: " + e.getMessage();
             }
@@ -87,13 +92,14 @@ public final class MemoryCommands {
 
     @Descriptor("write a value (JSON; quote objects in single quotes: '{\"a\":1}'; a bare word is a string)")
     public String write(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("only write when the key is at this version (0: absent)")
             @Parameter(names = {"-e", "--expect"}, absentValue = "-1") long expectedVersion,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key,
             @Descriptor("value") Object value) {
-        return withMemory(m -> {
+        return withActor(session, agent, (m, a) -> {
             Object parsed;
             try {
                 parsed = Json.fromGogo(value);
@@ -105,7 +111,7 @@ public final class MemoryCommands {
             }
             WriteOptions options = expectedVersion < 0 ? WriteOptions.none()
                     : WriteOptions.builder().expectedVersion(expectedVersion).build();
-            WriteResult r = m.write(namespace, key, parsed, agent, options);
+            WriteResult r = a.write(namespace, key, parsed, options);
             return r.isWritten() ? "Written " + namespace + "/" + key + " version " + r.version()
                     : "Not written (" + r.status() + "): " + r.message();
         });
@@ -113,15 +119,16 @@ public final class MemoryCommands {
 
     @Descriptor("read a value, or the whole entry with -e")
     public String read(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("show the whole entry: version, owner, time, metadata, expiry")
             @Parameter(names = {"-e", "--entry"}, presentValue = "true", absentValue = "false") boolean entry,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        return withMemory(m -> {
-            Optional<MemoryEntry> e = m.readEntry(namespace, key, agent);
+        return withActor(session, agent, (m, a) -> {
+            Optional<MemoryEntry> e = a.readEntry(namespace, key);
             if (e.isEmpty()) {
-                return "Nothing read: " + whyNot(m, namespace, agent, AccessAction.READ, "read", Permission.READ)
+                return "Nothing read: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "read", Permission.READ)
                         .orElse("key \"" + key + "\" not found (or expired) in " + namespace);
             }
             MemoryEntry me = e.get();
@@ -136,22 +143,24 @@ public final class MemoryCommands {
 
     @Descriptor("delete a key")
     public String delete(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        return withMemory(m -> m.delete(namespace, key, agent) ? "Deleted " + namespace + "/" + key
-                : "Not deleted: " + whyNot(m, namespace, agent, AccessAction.DELETE, "delete", Permission.WRITE)
+        return withActor(session, agent, (m, a) -> a.delete(namespace, key) ? "Deleted " + namespace + "/" + key
+                : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE, "delete", Permission.WRITE)
                         .orElse("key \"" + key + "\" not found (or expired) in " + namespace));
     }
 
     @Descriptor("list the keys of a namespace, sorted")
     public String keys(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withMemory(m -> {
-            List<String> keys = m.getKeys(namespace, agent);
+        return withActor(session, agent, (m, a) -> {
+            List<String> keys = a.getKeys(namespace);
             if (keys == null) {
-                return "No keys: " + whyNot(m, namespace, agent, AccessAction.READ, "list", Permission.READ)
+                return "No keys: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "list", Permission.READ)
                         .orElse("refused");
             }
             return keys.isEmpty() ? "(no keys in " + namespace + ")" : String.join("\n", new TreeSet<>(keys));
@@ -181,11 +190,12 @@ public final class MemoryCommands {
 
     @Descriptor("set per-agent permissions (merged into the existing ones; none removes access); needs admin")
     public String perms(
-            @Descriptor("acting agent, an admin of the namespace")
-            @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP + "; an admin of the namespace")
+            @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("agent=permission ...") String... assignments) {
-        return withMemory(m -> {
+        return withActor(session, agent, (m, a) -> {
             Map<String, Permission> changes;
             try {
                 changes = parsePermissions(assignments);
@@ -195,41 +205,60 @@ public final class MemoryCommands {
             if (changes.isEmpty()) {
                 return perms(namespace);
             }
-            return m.updatePermissions(namespace, changes, agent) ? "Permissions of " + namespace + " updated: "
+            return a.updatePermissions(namespace, changes) ? "Permissions of " + namespace + " updated: "
                     + changes.entrySet().stream().map(e -> e.getKey() + "=" + lower(e.getValue())).toList()
-                    : "Permissions not changed: " + whyNot(m, namespace, agent, AccessAction.UPDATE_PERMISSIONS,
+                    : "Permissions not changed: " + whyNot(m, namespace, a.agentId(), AccessAction.UPDATE_PERMISSIONS,
                             "change permissions", Permission.ADMIN).orElse("refused");
         });
     }
 
     @Descriptor("remove every entry of a namespace; needs admin")
     public String clear(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withMemory(m -> m.clearNamespace(namespace, agent) ? "Cleared " + namespace
-                : "Not cleared: " + whyNot(m, namespace, agent, AccessAction.CLEAR, "clear", Permission.ADMIN)
+        return withActor(session, agent, (m, a) -> a.clearNamespace(namespace) ? "Cleared " + namespace
+                : "Not cleared: " + whyNot(m, namespace, a.agentId(), AccessAction.CLEAR, "clear", Permission.ADMIN)
                         .orElse("refused"));
     }
 
     @Descriptor("delete a namespace with its entries; needs admin")
     public String drop(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withMemory(m -> m.deleteNamespace(namespace, agent) ? "Deleted namespace " + namespace
-                : "Not deleted: " + whyNot(m, namespace, agent, AccessAction.DELETE_NAMESPACE, "delete",
+        return withActor(session, agent, (m, a) -> a.deleteNamespace(namespace) ? "Deleted namespace " + namespace
+                : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE_NAMESPACE, "delete",
                         Permission.ADMIN).orElse("refused"));
     }
 
     @Descriptor("send a message (JSON) to the namespace's subscribers")
     public String broadcast(
-            @Descriptor("acting agent") @Parameter(names = {"-a", "--agent"}, absentValue = DEFAULT_AGENT) String agent,
+            CommandSession session,
+            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("message") Object message) {
-        return withMemory(m -> {
+        return withActor(session, agent, (m, a) -> {
             Object parsed = Json.fromGogo(message);
-            m.broadcast(namespace, parsed, agent);
+            a.broadcast(namespace, parsed);
             return "Broadcast to " + namespace;
         });
+    }
+
+    /**
+     * Runs a command as an agent: the one named with {@code -a}, else the session opened with {@code sm:login} in this
+     * shell, else {@value #DEFAULT_AGENT}.
+     */
+    String withActor(CommandSession session, String agent, BiFunction<SharedMemory, Actor, String> command) {
+        return withMemory(m -> command.apply(m, actor(m, session, agent)));
+    }
+
+    static Actor actor(SharedMemory m, CommandSession session, String agent) {
+        if (agent != null && !agent.isEmpty()) {
+            return Actor.bare(m, agent);
+        }
+        Object login = session == null ? null : session.get(LoginCommands.SESSION_VARIABLE);
+        return login instanceof AgentSession s ? Actor.session(s) : Actor.bare(m, DEFAULT_AGENT);
     }
 
     /** Runs a command against the engine, turning its absence and its deliberate exceptions into one line. */

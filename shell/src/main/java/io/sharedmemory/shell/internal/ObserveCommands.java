@@ -165,8 +165,8 @@ public final class ObserveCommands {
     @Descriptor("print a namespace's changes as they happen, until Enter is pressed, the count or the time is reached")
     public String watch(
             CommandSession session,
-            @Descriptor("acting agent (needs read)")
-            @Parameter(names = {"-a", "--agent"}, absentValue = MemoryCommands.DEFAULT_AGENT) String agent,
+            @Descriptor(MemoryCommands.AGENT_HELP + "; needs read")
+            @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("stop after this many events, 0 = no limit")
             @Parameter(names = {"-c", "--count"}, absentValue = "0") int count,
             @Descriptor("stop after this many seconds, 0 = no limit")
@@ -178,8 +178,9 @@ public final class ObserveCommands {
             InputStream keyboard = session == null ? null : session.getKeyboard();
             int seen = 0;
             long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
-            try (Subscription sub = m.subscribe(namespace, agent, events::add)) {
-                out.println("Watching " + namespace + " as " + agent + " (press Enter to stop)");
+            Actor actor = MemoryCommands.actor(m, session, agent);
+            try (Subscription sub = actor.subscribe(namespace, events::add)) {
+                out.println("Watching " + namespace + " as " + actor.agentId() + " (press Enter to stop)");
                 out.flush();
                 while (sub.isActive() && (count <= 0 || seen < count) && System.nanoTime() < deadline) {
                     ChangeEvent e = events.poll(200, TimeUnit.MILLISECONDS);

@@ -30,7 +30,7 @@ class MemoryCommands_MessagesTest {
     @Test
     void withoutTheEngineEveryCommandSaysSo() {
         assertEquals("The sharedmemory engine is not running (no SharedMemory service); try: lb sharedmemory",
-                new MemoryCommands().keys("operator", "tasks"));
+                new MemoryCommands().keys(null, "operator", "tasks"));
     }
 
     @Test
@@ -39,12 +39,13 @@ class MemoryCommands_MessagesTest {
                 .thenReturn(WriteResult.written(3))
                 .thenReturn(WriteResult.refused(WriteResult.Status.STRATEGY_UNAVAILABLE, 3,
                         "Strategy \"merge\" is not installed"));
-        assertEquals("Written tasks/t1 version 3", commands.write("operator", -1, "tasks", "t1", "{\"a\":[1,2]}"));
+        assertEquals("Written tasks/t1 version 3",
+                commands.write(null, "operator", -1, "tasks", "t1", "{\"a\":[1,2]}"));
         verify(memory).write("tasks", "t1", Map.of("a", List.of(1L, 2L)), "operator", WriteOptions.none());
         assertEquals("Not written (STRATEGY_UNAVAILABLE): Strategy \"merge\" is not installed",
-                commands.write("operator", 3, "tasks", "t1", "x"));
+                commands.write(null, "operator", 3, "tasks", "t1", "x"));
         assertEquals("Not written: Not valid JSON at character 6: a value expected, found the end",
-                commands.write("operator", -1, "tasks", "t1", "{\"a\":"));
+                commands.write(null, "operator", -1, "tasks", "t1", "{\"a\":"));
     }
 
     @Test
@@ -53,11 +54,12 @@ class MemoryCommands_MessagesTest {
         when(memory.getNamespaceConfig("tasks")).thenReturn(Optional.of(NamespaceConfig.defaults()));
         when(memory.getAccessLog(any())).thenReturn(List.of(new AccessLogEntry(System.currentTimeMillis(),
                 "visitor", AccessAction.READ, "tasks", "t9", false, "Key not found")));
-        assertEquals("Nothing read: Key not found", commands.read("visitor", false, "tasks", "t9"));
+        assertEquals("Nothing read: Key not found", commands.read(null, "visitor", false, "tasks", "t9"));
 
         when(memory.getNamespaceConfig("nope")).thenReturn(Optional.empty());
         when(memory.readEntry("nope", "k", "visitor")).thenReturn(Optional.empty());
-        assertEquals("Nothing read: namespace \"nope\" does not exist", commands.read("visitor", false, "nope", "k"));
+        assertEquals("Nothing read: namespace \"nope\" does not exist",
+                commands.read(null, "visitor", false, "nope", "k"));
     }
 
     @Test
@@ -65,23 +67,24 @@ class MemoryCommands_MessagesTest {
         when(memory.getNamespaceConfig("board")).thenReturn(Optional.empty());
         assertEquals("Created namespace board: strategy merge, default none, [worker=write, lead=admin], "
                         + "max 10 entries, ttl 30000 ms",
-                commands.create("lead", "merge", "none", "worker=write", "30s", 10, "board"));
+                commands.create(null, "lead", "merge", "none", "worker=write", "30s", 10, "board"));
         ArgumentCaptor<NamespaceConfig> config = ArgumentCaptor.forClass(NamespaceConfig.class);
         verify(memory).createNamespace(eq("board"), config.capture());
         assertEquals(Duration.ofSeconds(30), config.getValue().ttl());
         assertEquals(Permission.ADMIN, config.getValue().permissions().get("lead"));
 
         assertEquals("Not created: Unknown permission \"superuser\": expected one of none, read, write, admin",
-                commands.create("lead", "merge", "superuser", "", "0", 0, "board"));
+                commands.create(null, "lead", "merge", "superuser", "", "0", 0, "board"));
         assertEquals("Not created: \"soon\" is not a duration (500ms, 30s, 5m, 2h, 1d, PT30S or milliseconds)",
-                commands.create("lead", "merge", "read", "", "soon", 0, "board"));
+                commands.create(null, "lead", "merge", "read", "", "soon", 0, "board"));
     }
 
     @Test
     void theThrowingOperationsBecomeOneLine() {
         org.mockito.Mockito.doThrow(new NamespaceNotFoundException("gone")).when(memory)
                 .broadcast(eq("gone"), any(), eq("operator"));
-        assertEquals("Refused: Namespace \"gone\" does not exist", commands.broadcast("operator", "gone", "hi"));
+        assertEquals("Refused: Namespace \"gone\" does not exist",
+                commands.broadcast(null, "operator", "gone", "hi"));
     }
 
     @Test
@@ -91,8 +94,8 @@ class MemoryCommands_MessagesTest {
         assertEquals("default: read\nplanner: admin", commands.perms("tasks"));
         when(memory.updatePermissions("tasks", Map.of("worker", Permission.WRITE), "planner")).thenReturn(true);
         assertEquals("Permissions of tasks updated: [worker=write]",
-                commands.perms("planner", "tasks", "worker=write"));
+                commands.perms(null, "planner", "tasks", "worker=write"));
         assertEquals("Permissions not changed: \"worker\" is not agent=permission (permission: none, read, write, "
-                + "admin)", commands.perms("planner", "tasks", "worker"));
+                + "admin)", commands.perms(null, "planner", "tasks", "worker"));
     }
 }
