@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sharedmemory.permissions.SecretHashes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,13 +18,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /** The sm:* commands as an operator types them, parsed and run by the real Gogo runtime against the real engine. */
-@ExtendWith(ServiceExtension.class)
+@ExtendWith({BundleContextExtension.class, ServiceExtension.class})
 class Shell_CommandsTest {
     @InjectService(timeout = 10_000)
     CommandProcessor processor;
@@ -78,11 +80,16 @@ class Shell_CommandsTest {
     }
 
     @Test
-    void aLoggedInOperatorActsAsTheAuthenticatedAgent(@InjectService(timeout = 10_000) ConfigurationAdmin cm)
-            throws Exception {
+    void aLoggedInOperatorActsAsTheAuthenticatedAgent(@InjectService(timeout = 10_000) ConfigurationAdmin cm,
+            @InjectBundleContext BundleContext context) throws Exception {
+        // through the bundle, not an import: the hot-swap tests refresh the permissions bundle, and a wire to it
+        // would restart this test bundle with it
+        String hash = (String) Bundles.bySymbolicName(context, "io.sharedmemory.permissions")
+                .loadClass("io.sharedmemory.permissions.SecretHashes").getMethod("hash", char[].class, int.class)
+                .invoke(null, "s3cret".toCharArray(), 1000);
         Configuration authenticator = cm.getConfiguration("io.sharedmemory.authenticator", "?");
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put("agents", new String[] {"planner=" + SecretHashes.hash("s3cret".toCharArray(), 1000)});
+        props.put("agents", new String[] {"planner=" + hash});
         props.put("signingKey", Base64.getEncoder().encodeToString(new byte[32]));
         authenticator.update(props);
         try {
