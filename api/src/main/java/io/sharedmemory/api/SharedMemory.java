@@ -117,9 +117,11 @@ public interface SharedMemory extends AutoCloseable {
      * {@code reconfigured} when it replaced a configuration).
      *
      * @param name the namespace
-     * @param config its configuration
+     * @param config its configuration; not null
      * @throws InvalidInputException when the name breaks the limits
+     * @throws NullPointerException when the configuration is null
      * @throws IllegalStateException when the memory has been destroyed
+     * @throws SharedMemoryException when an audit sink is required and none is present
      */
     void createNamespace(String name, NamespaceConfig config);
 
@@ -261,7 +263,8 @@ public interface SharedMemory extends AutoCloseable {
 
     /**
      * Sets per-agent permissions in a namespace (merged into the existing overrides; {@link Permission#NONE} removes an
-     * agent's access). A check that starts after this returns sees the new permissions. Fires
+     * agent's access). A check that starts after this returns sees the new permissions, and the subscriptions of agents
+     * that may no longer read the namespace end (as when {@link #createNamespace} replaces a configuration). Fires
      * {@code namespace:permissions_updated}.
      *
      * @param namespace the namespace

@@ -51,10 +51,25 @@ final class Delivery<E> implements Runnable {
     }
 
     /** Registers with the journal (the next published event is the first delivered) and starts the thread. */
-    void start() {
+    /**
+     * Registers with the journal: the next published event is the first delivered. Call under whatever excludes the
+     * producers whose events must not be missed; then {@link #startThread()}.
+     */
+    void register() {
+        // conservative before registering, so that a producer's lag check never sees the initial 0
+        delivered = journal.tail();
         cursor = journal.register(this);
         delivered = cursor;
+    }
+
+    void startThread() {
         thread.start();
+    }
+
+    /** Registers and starts. */
+    void start() {
+        register();
+        startThread();
     }
 
     Thread thread() {
@@ -197,7 +212,7 @@ final class Delivery<E> implements Runnable {
         long target = journal.tail();
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = TimeUnit.MICROSECONDS.toNanos(10);
-        while (active && delivered < target) {
+        while (!ended && !stopped && delivered < target) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }

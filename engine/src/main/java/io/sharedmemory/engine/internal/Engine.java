@@ -170,11 +170,18 @@ public final class Engine implements SharedMemory {
         if (destroyed) {
             throw new IllegalStateException("This shared memory has been destroyed");
         }
+        requireAudit(p);
         for (;;) {
             Namespace existing = namespaces.get(name);
             if (existing == null) {
                 Namespace created = new Namespace(name, config);
                 if (namespaces.putIfAbsent(name, created) == null) {
+                    if (destroyed) {
+                        // destroy() ran meanwhile and may have missed this one
+                        created.deleted = true;
+                        namespaces.remove(name, created);
+                        throw new IllegalStateException("This shared memory has been destroyed");
+                    }
                     audit(p, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, true, null);
                     hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, null, now);
                     return;
@@ -187,6 +194,7 @@ public final class Engine implements SharedMemory {
                     continue;
                 }
                 existing.configure(config);
+                endUnreadableSubscriptions(p, existing);
             } finally {
                 existing.gate.unlockWrite(stamp);
             }
@@ -242,8 +250,11 @@ public final class Engine implements SharedMemory {
         } catch (InvalidValueException e) {
             return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, e.getMessage(), null);
         }
+        // the commit judges expiry at a time read after the (possibly slow) snapshot, not before it
+        now = clock.millis();
         WriteCommit commit = commitWrite(p, ns, key, agentId, snapshot, metadata, opts, now, s);
-        if (commit.status == Status.NAMESPACE_FULL && ns.mayExpire && sweep(ns, now) > 0) {
+        if (commit.status == Status.NAMESPACE_FULL && ns.mayExpire && now >= ns.earliestDeadline.get()
+                && sweep(ns, now) > 0) {
             commit = commitWrite(p, ns, key, agentId, snapshot, metadata, opts, now, s);
         }
         if (commit.expired != null) {
@@ -499,13 +510,20 @@ public final class Engine implements SharedMemory {
                 j = new EventJournal(settings.queueCapacity);
                 ns.journal = j;
             }
+            if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
+                audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, DENIED_TEXT);
+                throw new AccessDeniedException(DENIED_TEXT + ": agent \"" + agentId + "\" may not read namespace \""
+                        + namespace + "\"");
+            }
             sub = new NamespaceSubscription(ns, agentId, j, callback, clock,
                     "sharedmemory-subscriber-" + namespace + "-" + agentId + "-" + subscriptionIds.incrementAndGet());
             ns.subscriptions.incrementAndGet();
-            sub.start();
+            ns.subscribers.add(sub);
+            sub.register();
         } finally {
             ns.gate.unlockWrite(stamp);
         }
+        sub.startThread();
         audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, true, null);
         return sub;
     }
@@ -561,7 +579,12 @@ public final class Engine implements SharedMemory {
         if (destroyed) {
             throw new IllegalStateException("This shared memory has been destroyed");
         }
+        requireAudit(registry.plugins());
         Registration r = hub.register(type, listener, settings.queueCapacity);
+        if (destroyed) {
+            r.remove();
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
         // wait out mutations already past their check, so that every one committed after this returns is delivered
         for (Namespace ns : namespaces.values()) {
             ns.gate.unlockWrite(ns.gate.writeLock());
@@ -674,6 +697,7 @@ public final class Engine implements SharedMemory {
                 return false;
             }
             ns.configure(ns.config.toBuilder().permissions(changes).build());
+            endUnreadableSubscriptions(p, ns);
         } finally {
             ns.gate.unlockWrite(stamp);
         }
@@ -774,11 +798,17 @@ public final class Engine implements SharedMemory {
     /** Removes the expired entries of one namespace; reports each once. */
     private int sweep(Namespace ns, long now) {
         List<String> candidates = new ArrayList<>();
+        long[] earliestLive = {Long.MAX_VALUE};
         ns.store.forEach((k, e) -> {
             if (e.isExpiredAt(now)) {
                 candidates.add(k);
+            } else if (e.expiresAtMillis() < earliestLive[0]) {
+                earliestLive[0] = e.expiresAtMillis();
             }
         });
+        // a write installing an earlier deadline meanwhile lowers it again (WriteCommit)
+        ns.earliestDeadline.accumulateAndGet(earliestLive[0],
+                (current, seen) -> current < now ? seen : Math.min(current, seen));
         if (candidates.isEmpty()) {
             return 0;
         }
@@ -902,17 +932,20 @@ public final class Engine implements SharedMemory {
         }
         long now = clock.millis();
         PluginSet p = registry.plugins();
+        requireAudit(p);
         AgentAuthenticator authenticator = p.authenticator();
         String claimed = credentials.agentId();
         Optional<AgentAuthenticator.Identity> identity = Optional.empty();
         if (authenticator != null) {
             try {
                 identity = authenticator.authenticate(credentials);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "authenticator " + authenticator.getClass().getName() + " failed", e);
             }
         }
-        if (identity == null || identity.isEmpty() || identity.get().expiresAt().toEpochMilli() <= now
+        if (identity == null || identity.isEmpty() || !identity.get().expiresAt().isAfter(Instant.ofEpochMilli(now))
                 || Names.checkAgent(identity.get().agentId()) != null) {
             audit(p, now, claimed, AccessAction.AUTHENTICATE, null, null, false,
                     authenticator == null ? "No authenticator is present" : AUTH_FAILED_TEXT);
@@ -974,6 +1007,17 @@ public final class Engine implements SharedMemory {
         return destroyed;
     }
 
+    /** Under the exclusive gate, after a permission change: a subscriber that may no longer read stops receiving. */
+    private void endUnreadableSubscriptions(PluginSet p, Namespace ns) {
+        for (NamespaceSubscription sub : ns.subscribers) {
+            if (!permission(p, ns.name, sub.agentId(), ns.config).implies(Permission.READ)) {
+                LOG.log(Level.INFO, "subscription of {0} to {1} ended: the agent may no longer read it",
+                        sub.agentId(), ns.name);
+                sub.revoke();
+            }
+        }
+    }
+
     private static void endSubscriptions(Namespace ns) {
         EventJournal j = ns.journal;
         if (j != null) {
@@ -1012,7 +1056,9 @@ public final class Engine implements SharedMemory {
         try {
             Permission granted = provider.permission(namespace, agentId, config);
             return granted == null ? Permission.NONE : granted;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "permission provider " + provider.getClass().getName()
                     + " failed; denying access", e);
             return Permission.NONE;
@@ -1043,7 +1089,9 @@ public final class Engine implements SharedMemory {
         for (AuditSink sink : sinks) {
             try {
                 sink.record(entry);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (RuntimeException | Error e) {
                 auditFailures.increment();
                 LOG.log(Level.WARNING, "audit sink " + sink.getClass().getName() + " failed to record " + entry, e);
             }

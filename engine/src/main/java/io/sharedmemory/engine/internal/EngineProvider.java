@@ -72,7 +72,13 @@ public final class EngineProvider implements SharedMemoryProvider {
 
     private static void add(RankedPluginRegistry registry, Object plugin, int ranking, long id, String origin) {
         if (plugin instanceof ConflictStrategy s) {
-            registry.addStrategy(s, s.name(), ranking, id, origin);
+            String name;
+            try {
+                name = s.name();
+            } catch (RuntimeException e) {
+                name = null;
+            }
+            registry.addStrategy(s, name, ranking, id, origin);
         }
         if (plugin instanceof PermissionProvider p) {
             registry.addPermissionProvider(p, ranking, id, origin);

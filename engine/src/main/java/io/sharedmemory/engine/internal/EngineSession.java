@@ -53,12 +53,12 @@ final class EngineSession implements AgentSession {
 
     @Override
     public boolean isOpen() {
-        return !closed && clock.millis() < expiresAt.toEpochMilli();
+        return !closed && clock.instant().isBefore(expiresAt);
     }
 
     /** @return null when the session may act, else why not (and the refusal is audited) */
     private String refusal(AccessAction action, String namespace, String key) {
-        String why = closed ? "Session closed" : clock.millis() >= expiresAt.toEpochMilli() ? "Session expired" : null;
+        String why = closed ? "Session closed" : !clock.instant().isBefore(expiresAt) ? "Session expired" : null;
         if (why != null) {
             engine.auditSessionRefusal(agentId, action, namespace, key, why);
         }

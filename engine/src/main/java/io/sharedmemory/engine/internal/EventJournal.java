@@ -49,7 +49,9 @@ final class EventJournal {
     private final CopyOnWriteArrayList<Delivery<?>> consumers = new CopyOnWriteArrayList<>();
     private final AtomicInteger sleepers = new AtomicInteger();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
-    private volatile int consumerCount;
+    /** Slots below this sequence have been cleared of their events (no consumer needs them any more). */
+    private long clearedUpTo;
+    private final AtomicBoolean housekeeping = new AtomicBoolean();
     /** Every {@code checkMask + 1} events the producer looks for consumers a whole ring behind (amortized O(1)). */
     private final long checkMask;
 
@@ -65,11 +67,41 @@ final class EventJournal {
      * and is told (its last event) when its callback returns.
      */
     private void cutOffLaggards(long seq) {
+        long slowest = seq;
         for (Delivery<?> d : consumers) {
-            long behind = seq - d.delivered();
+            long delivered = d.delivered();
+            long behind = seq - delivered;
             if (behind >= capacity()) {
                 d.cutOff(behind);
+            } else {
+                slowest = Math.min(slowest, delivered);
             }
+        }
+        releaseEventsBelow(slowest);
+    }
+
+    /**
+     * Drops the ring's references to events every consumer has passed, so that the ring does not keep up to a lap of
+     * old values alive. Amortized O(1): called every {@code checkMask + 1} events, it clears at most that many slots
+     * (or a whole lap, once, when the last consumer leaves). A slot is cleared only if it still holds an event older
+     * than {@code below} (CAS), never a newer one.
+     */
+    private void releaseEventsBelow(long below) {
+        if (!housekeeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long from = Math.max(clearedUpTo, below - capacity());
+            for (long s = from; s < below; s++) {
+                int i = (int) (s & mask);
+                Envelope e = ring.get(i);
+                if (e != null && e.seq < below) {
+                    ring.compareAndSet(i, e, null);
+                }
+            }
+            clearedUpTo = Math.max(clearedUpTo, below);
+        } finally {
+            housekeeping.set(false);
         }
     }
 
@@ -78,7 +110,7 @@ final class EventJournal {
     }
 
     boolean hasConsumers() {
-        return consumerCount != 0;
+        return !consumers.isEmpty();
     }
 
     long tail() {
@@ -121,7 +153,9 @@ final class EventJournal {
                     return;
                 }
             }
-            wakeRequested.set(false);
+            // nobody found asleep: hand the request back the way every consumer does, clear-then-scan, so that a
+            // consumer that fell asleep meanwhile is not left behind a request that was pending when it looked
+            afterSleep();
         }
     }
 
@@ -142,13 +176,13 @@ final class EventJournal {
     /** Registers a consumer whose first event is the next one published; the caller then starts it. */
     long register(Delivery<?> d) {
         consumers.add(d);
-        consumerCount = consumers.size();
         return tail.get();
     }
 
     void unregister(Delivery<?> d) {
-        consumers.remove(d);
-        consumerCount = consumers.size();
+        if (consumers.remove(d) && consumers.isEmpty()) {
+            releaseEventsBelow(tail.get());
+        }
     }
 
     void announceSleep() {

@@ -4,4 +4,7 @@ package io.sharedmemory.engine.internal;
 interface Json {
     /** @return the estimated JSON-encoded size in bytes, computed when the container was built */
     long estimatedBytes();
+
+    /** @return the levels of nesting: 1 for a container of scalars */
+    int depth();
 }

@@ -7,15 +7,22 @@ import java.util.RandomAccess;
 final class JsonList extends AbstractList<Object> implements RandomAccess, Json {
     private final Object[] elements;
     private final long estimatedBytes;
+    private final int depth;
 
-    JsonList(Object[] elements, long estimatedBytes) {
+    JsonList(Object[] elements, long estimatedBytes, int depth) {
         this.elements = elements;
         this.estimatedBytes = estimatedBytes;
+        this.depth = depth;
     }
 
     @Override
     public long estimatedBytes() {
         return estimatedBytes;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
     }
 
     @Override

@@ -19,12 +19,14 @@ final class JsonMap extends AbstractMap<String, Object> implements Json {
     private final Object[] values;
     private final Map<String, Integer> index;
     private final long estimatedBytes;
+    private final int depth;
     private Set<Map.Entry<String, Object>> entrySet;
 
-    JsonMap(String[] keys, Object[] values, long estimatedBytes) {
+    JsonMap(String[] keys, Object[] values, long estimatedBytes, int depth) {
         this.keys = keys;
         this.values = values;
         this.estimatedBytes = estimatedBytes;
+        this.depth = depth;
         if (keys.length > INDEX_THRESHOLD) {
             Map<String, Integer> idx = new LinkedHashMap<>(keys.length * 2);
             for (int i = 0; i < keys.length; i++) {
@@ -39,6 +41,11 @@ final class JsonMap extends AbstractMap<String, Object> implements Json {
     @Override
     public long estimatedBytes() {
         return estimatedBytes;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
     }
 
     private int indexOf(Object key) {

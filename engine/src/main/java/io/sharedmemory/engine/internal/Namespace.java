@@ -27,6 +27,10 @@ final class Namespace {
     final StampedLock gate = new StampedLock();
     final AtomicLong stored = new AtomicLong();
     final AtomicInteger subscriptions = new AtomicInteger();
+    /** The live subscriptions, so that a permission change can end those whose agent may no longer read. */
+    final java.util.Set<NamespaceSubscription> subscribers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A lower bound of the deadlines of the stored entries: a full namespace is swept only once one has passed. */
+    final AtomicLong earliestDeadline = new AtomicLong(Long.MAX_VALUE);
     volatile NamespaceConfig config;
     volatile long ttlMillis;
     volatile EventJournal journal;

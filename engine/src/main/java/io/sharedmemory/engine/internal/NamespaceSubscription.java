@@ -21,11 +21,24 @@ final class NamespaceSubscription implements Subscription {
         this.delivery = new Delivery<>(journal, callback,
                 missed -> new ChangeEvent(ns.name, null, missed, SharedMemory.SYSTEM_AGENT, ChangeAction.OVERFLOW, 0,
                         clock.instant()),
-                ns.subscriptions::decrementAndGet, threadName);
+                () -> {
+                    ns.subscriptions.decrementAndGet();
+                    ns.subscribers.remove(this);
+                }, threadName);
     }
 
-    void start() {
-        delivery.start();
+    /** Under the namespace's exclusive gate: from now on every committed change is delivered. */
+    void register() {
+        delivery.register();
+    }
+
+    void startThread() {
+        delivery.startThread();
+    }
+
+    /** Ends the subscription because its agent may no longer read the namespace. */
+    void revoke() {
+        delivery.stop();
     }
 
     @Override

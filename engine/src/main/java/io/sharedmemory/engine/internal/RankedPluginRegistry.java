@@ -52,6 +52,12 @@ public final class RankedPluginRegistry implements PluginRegistry {
      * @param origin where it comes from, for operators
      */
     public void addStrategy(ConflictStrategy strategy, String name, int ranking, long id, String origin) {
+        if (name == null || name.isBlank()) {
+            System.getLogger("io.sharedmemory.engine").log(System.Logger.Level.ERROR,
+                    "conflict strategy {0} from {1} has no name (service property " + ConflictStrategy.NAME_PROPERTY
+                            + " or name()); it is ignored", strategy.getClass().getName(), origin);
+            return;
+        }
         synchronized (this) {
             strategies.add(new Ranked<>(strategy, name, ranking, id, origin));
             rebuild();

@@ -93,6 +93,8 @@ final class Values {
         /** The key or index taken at each level, only when {@code locate}: for error messages. */
         private Object[] segments;
         private int depth;
+        /** The nesting depth of the value copy() returned last: 0 for a scalar. */
+        private int lastDepth;
         private long total;
 
         Snapshotter(long maxBytes, String root, boolean locate) {
@@ -130,6 +132,7 @@ final class Values {
         }
 
         Object copy(Object v) throws InvalidValueException {
+            lastDepth = 0;
             if (v == null) {
                 add(4);
                 return null;
@@ -158,7 +161,12 @@ final class Values {
                 return v;
             }
             if (v instanceof Json j) {
+                if (depth + j.depth() > SharedMemory.MAX_DEPTH) {
+                    throw new InvalidValueException("Invalid value at " + where() + ": nested deeper than "
+                            + SharedMemory.MAX_DEPTH + " levels");
+                }
                 add(j.estimatedBytes());
+                lastDepth = j.depth();
                 return v;
             }
             if (v instanceof Map<?, ?> m) {
@@ -219,6 +227,7 @@ final class Values {
             String[] keys = new String[n];
             Object[] values = new Object[n];
             int i = 0;
+            int deepest = 0;
             try {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (i == n) {
@@ -234,16 +243,25 @@ final class Values {
                     keys[i] = ks;
                     at(ks);
                     values[i] = copy(e.getValue());
+                    deepest = Math.max(deepest, lastDepth);
                     i++;
                 }
             } catch (ConcurrentModificationException ex) {
                 throw changed("map");
+            } catch (RuntimeException ex) {
+                throw unreadable("map", ex);
             }
             if (i != n) {
                 throw changed("map");
             }
+            // the JDK's maps hold each key once by equals, except IdentityHashMap; a foreign map may not
+            if (n > 1 && (m instanceof java.util.IdentityHashMap || m.getClass().getClassLoader() != null)
+                    && new java.util.HashSet<>(java.util.Arrays.asList(keys)).size() != n) {
+                throw new InvalidValueException("Invalid value at " + where() + ": the map has equal keys twice");
+            }
             leave();
-            return new JsonMap(keys, values, total - start);
+            lastDepth = deepest + 1;
+            return new JsonMap(keys, values, total - start, lastDepth);
         }
 
         private Object copyList(List<?> l) throws InvalidValueException {
@@ -255,14 +273,24 @@ final class Values {
                 elements = l.toArray();
             } catch (ConcurrentModificationException ex) {
                 throw changed("list");
+            } catch (RuntimeException ex) {
+                throw unreadable("list", ex);
             }
+            int deepest = 0;
             for (int i = 0; i < elements.length; i++) {
                 add(1);
                 at(i);
                 elements[i] = copy(elements[i]);
+                deepest = Math.max(deepest, lastDepth);
             }
             leave();
-            return new JsonList(elements, total - start);
+            lastDepth = deepest + 1;
+            return new JsonList(elements, total - start, lastDepth);
+        }
+
+        private InvalidValueException unreadable(String what, RuntimeException e) {
+            return new InvalidValueException("Invalid value at " + where() + ": the " + what
+                    + " could not be read: " + e);
         }
 
         private InvalidValueException changed(String what) {

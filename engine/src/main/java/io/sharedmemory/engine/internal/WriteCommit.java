@@ -90,6 +90,9 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
         status = Status.WRITTEN;
         version = result.version();
         stored = result;
+        if (deadline != MemoryEntry.NO_EXPIRY && deadline < ns.earliestDeadline.get()) {
+            ns.earliestDeadline.accumulateAndGet(deadline, Math::min);
+        }
         publish(key, result);
         return result;
     }
@@ -98,7 +101,9 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
         Resolution r;
         try {
             r = strategy.resolve(live, incoming, new ConflictContext(ns.name, key, agentId, options, config));
-        } catch (RuntimeException | LinkageError e) {
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (RuntimeException | Error e) {
             status = Status.REJECTED;
             message = REJECTED_TEXT + ": strategy \"" + config.conflictStrategy() + "\" failed: " + e;
             return null;

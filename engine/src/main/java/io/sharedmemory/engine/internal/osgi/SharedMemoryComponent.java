@@ -115,8 +115,17 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
             policyOption = ReferencePolicyOption.GREEDY)
     void addStrategy(ConflictStrategy strategy, Map<String, Object> props) {
         Object name = props.get(ConflictStrategy.NAME_PROPERTY);
-        registry.addStrategy(strategy, name instanceof String s && !s.isBlank() ? s : strategy.name(),
-                ranking(props), id(props), origin(props));
+        String resolved;
+        if (name instanceof String s && !s.isBlank()) {
+            resolved = s;
+        } else {
+            try {
+                resolved = strategy.name();
+            } catch (RuntimeException e) {
+                resolved = null;
+            }
+        }
+        registry.addStrategy(strategy, resolved, ranking(props), id(props), origin(props));
     }
 
     void removeStrategy(ConflictStrategy strategy) {
