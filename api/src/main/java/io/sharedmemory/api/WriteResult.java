@@ -34,7 +34,10 @@ public record WriteResult(Status status, long version, String message) {
         /** The namespace's conflict strategy is not installed (or was just removed); nothing changed. */
         STRATEGY_UNAVAILABLE,
         /** An argument broke the documented limits (name, key, agent id or value); nothing changed. */
-        INVALID
+        INVALID,
+        /** The memory is configured to require an audit sink and none is present, so nothing may happen unrecorded;
+         *  nothing changed. */
+        AUDIT_UNAVAILABLE
     }
 
     /**

@@ -1,0 +1,1044 @@
+package io.sharedmemory.engine.internal;
+
+import io.sharedmemory.api.AccessAction;
+import io.sharedmemory.api.AccessDeniedException;
+import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.api.AccessLogQuery;
+import io.sharedmemory.api.AgentSession;
+import io.sharedmemory.api.ChangeAction;
+import io.sharedmemory.api.ChangeEvent;
+import io.sharedmemory.api.Credentials;
+import io.sharedmemory.api.EventType;
+import io.sharedmemory.api.IdentityMode;
+import io.sharedmemory.api.InvalidInputException;
+import io.sharedmemory.api.MemoryEntry;
+import io.sharedmemory.api.MemoryEvent;
+import io.sharedmemory.api.MemoryStats;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.NamespaceNotFoundException;
+import io.sharedmemory.api.Permission;
+import io.sharedmemory.api.Registration;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.SharedMemoryException;
+import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.api.Subscription;
+import io.sharedmemory.api.WriteOptions;
+import io.sharedmemory.api.WriteResult;
+import io.sharedmemory.api.WriteResult.Status;
+import io.sharedmemory.spi.AccessLog;
+import io.sharedmemory.spi.AgentAuthenticator;
+import io.sharedmemory.spi.AuditSink;
+import io.sharedmemory.spi.ConflictStrategy;
+import io.sharedmemory.spi.PermissionProvider;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The only implementation of {@link SharedMemory}.
+ *
+ * <h2>How one write goes</h2>
+ * Validate the arguments and snapshot the value (no lock); find the namespace; take its gate shared; check the
+ * permission and find the strategy in the current plugin snapshot; run {@link WriteCommit} as the store's per-key atomic
+ * step (version check, strategy, room, install, claim of the event-stream positions); release the gate; then, outside
+ * every lock, hand the access-log entry to the audit sinks and publish the events nobody needs ordered with the commit.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>The namespace map only holds namespaces whose {@code deleted} flag is false, except for the instant between
+ *       setting the flag and removing the entry, both under that namespace's exclusive gate.</li>
+ *   <li>Every operation reads the plugin snapshot once, so it sees one consistent set of plugins even while they
+ *       change; a plugin removed mid-operation can only make it fail cleanly (refused, nothing stored).</li>
+ *   <li>Reads take no lock: a namespace lookup, a permission check, a map read, the audit entry.</li>
+ *   <li>Nothing slow runs under a lock: listeners run on their own threads; audit sinks run after the commit.</li>
+ * </ul>
+ */
+public final class Engine implements SharedMemory {
+    private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
+
+    private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final PluginRegistry registry;
+    private final Clock clock;
+    private final EventHub hub = new EventHub();
+    private final LongAdder auditFailures = new LongAdder();
+    private final AtomicInteger subscriptionIds = new AtomicInteger();
+    private final ScheduledExecutorService sweeper;
+    private final Runnable onDestroy;
+    private volatile Settings settings;
+    private volatile ScheduledFuture<?> sweep;
+    private volatile boolean destroyed;
+
+    /** The settings that may change while the engine runs (inside OSGi, from Config Admin). */
+    private record Settings(int maxLogSize, Duration cleanupInterval, int queueCapacity, long maxValueBytes,
+                            boolean requireAuditSink, IdentityMode identity) {
+        static Settings of(SharedMemoryOptions o) {
+            return new Settings(o.maxLogSize(), o.cleanupInterval(), o.listenerQueueCapacity(), o.maxValueBytes(),
+                    o.requireAuditSink(), o.identity());
+        }
+    }
+
+    /**
+     * @param options the settings and the clock (its plugin list is ignored here: the registry holds the plugins)
+     * @param registry where plugins are found
+     * @param onDestroy run once when the engine is destroyed (to release plugins it owns)
+     */
+    public Engine(SharedMemoryOptions options, PluginRegistry registry, Runnable onDestroy) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = options.clock();
+        this.settings = Settings.of(options);
+        this.onDestroy = onDestroy;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sharedmemory-cleanup");
+            t.setDaemon(true);
+            return t;
+        });
+        registry.onChange(this::pushLogCapacity);
+        pushLogCapacity();
+        schedule(settings.cleanupInterval);
+    }
+
+    /**
+     * Applies new settings while running: log capacity, cleanup interval, queue capacity of new listeners, value limit,
+     * whether an audit sink is required. The clock and plugins in {@code options} are ignored.
+     */
+    public void reconfigure(SharedMemoryOptions options) {
+        Settings old = settings;
+        settings = Settings.of(options);
+        pushLogCapacity();
+        if (!old.cleanupInterval.equals(settings.cleanupInterval)) {
+            schedule(settings.cleanupInterval);
+        }
+    }
+
+    private synchronized void schedule(Duration interval) {
+        ScheduledFuture<?> s = sweep;
+        if (s != null) {
+            s.cancel(false);
+        }
+        if (!interval.isZero() && !destroyed) {
+            long ms = interval.toMillis();
+            sweep = sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        } else {
+            sweep = null;
+        }
+    }
+
+    private void pushLogCapacity() {
+        AccessLog log = registry.plugins().accessLog();
+        if (log != null) {
+            try {
+                log.capacity(settings.maxLogSize);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "access log " + log.getClass().getName() + " refused its capacity", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- namespaces
+
+    @Override
+    public void createNamespace(String name) {
+        createNamespace(name, NamespaceConfig.defaults());
+    }
+
+    @Override
+    public void createNamespace(String name, NamespaceConfig config) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = Names.checkNamespace(name);
+        if (err != null) {
+            audit(p, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, false, err);
+            throw new InvalidInputException(err);
+        }
+        Objects.requireNonNull(config, "config");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        for (;;) {
+            Namespace existing = namespaces.get(name);
+            if (existing == null) {
+                Namespace created = new Namespace(name, config);
+                if (namespaces.putIfAbsent(name, created) == null) {
+                    audit(p, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, true, null);
+                    hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, null, now);
+                    return;
+                }
+                continue;
+            }
+            long stamp = existing.gate.writeLock();
+            try {
+                if (existing.deleted) {
+                    continue;
+                }
+                existing.configure(config);
+            } finally {
+                existing.gate.unlockWrite(stamp);
+            }
+            audit(p, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, true, null);
+            hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, "reconfigured", now);
+            return;
+        }
+    }
+
+    @Override
+    public Optional<NamespaceConfig> getNamespaceConfig(String name) {
+        Namespace n = name == null ? null : namespaces.get(name);
+        return n == null ? Optional.empty() : Optional.of(n.config);
+    }
+
+    @Override
+    public List<String> getNamespaces() {
+        List<String> names = new ArrayList<>(namespaces.keySet());
+        Collections.sort(names);
+        return Collections.unmodifiableList(names);
+    }
+
+    // ---------------------------------------------------------------- entries
+
+    @Override
+    public WriteResult write(String namespace, String key, Object value, String agentId) {
+        return write(namespace, key, value, agentId, WriteOptions.none());
+    }
+
+    WriteResult write0(String namespace, String key, Object value, String agentId, WriteOptions options) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        if (err != null) {
+            return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, err, null);
+        }
+        WriteOptions opts = options == null ? WriteOptions.none() : options;
+        if (auditMissing(p)) {
+            return WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, AUDIT_UNAVAILABLE_TEXT);
+        }
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            return refuseWrite(p, now, namespace, key, agentId, Status.NO_NAMESPACE, 0, missing(namespace), null);
+        }
+        Settings s = settings;
+        Object snapshot;
+        Map<String, Object> metadata;
+        try {
+            snapshot = Values.snapshot(value, s.maxValueBytes);
+            metadata = Values.snapshotMetadata(opts.metadata(), s.maxValueBytes);
+        } catch (InvalidValueException e) {
+            return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, e.getMessage(), null);
+        }
+        WriteCommit commit = commitWrite(p, ns, key, agentId, snapshot, metadata, opts, now, s);
+        if (commit.status == Status.NAMESPACE_FULL && ns.mayExpire && sweep(ns, now) > 0) {
+            commit = commitWrite(p, ns, key, agentId, snapshot, metadata, opts, now, s);
+        }
+        if (commit.expired != null) {
+            reportExpired(p, ns.name, List.of(key), now);
+        }
+        if (commit.status == Status.WRITTEN) {
+            audit(p, now, agentId, AccessAction.WRITE, namespace, key, true, null);
+            return WriteResult.written(commit.version);
+        }
+        String reason = switch (commit.status) {
+            case DENIED -> "permission_denied";
+            case REJECTED -> "conflict_rejected";
+            case VERSION_MISMATCH -> "version_mismatch";
+            case NAMESPACE_FULL -> "namespace_full";
+            case STRATEGY_UNAVAILABLE -> "strategy_unavailable";
+            default -> null;
+        };
+        String logText = commit.status == Status.REJECTED ? WriteCommit.REJECTED_TEXT : commit.message;
+        audit(p, now, agentId, AccessAction.WRITE, namespace, key, false, logText);
+        if (reason != null) {
+            hub.publish(EventType.MEMORY_CONFLICT, namespace, key, agentId, snapshot, reason, now);
+        }
+        return WriteResult.refused(commit.status, commit.version, commit.message);
+    }
+
+    private WriteCommit commitWrite(PluginSet p, Namespace ns, String key, String agentId, Object snapshot,
+                                    Map<String, Object> metadata, WriteOptions opts, long now, Settings s) {
+        long stamp = ns.gate.readLock();
+        try {
+            NamespaceConfig config = ns.config;
+            WriteCommit commit = new WriteCommit(ns, config, null, hub, agentId, snapshot, metadata, opts, now,
+                    s.maxValueBytes);
+            if (ns.deleted) {
+                commit.status = Status.NO_NAMESPACE;
+                commit.message = missing(ns.name);
+                return commit;
+            }
+            if (!permission(p, ns.name, agentId, config).implies(Permission.WRITE)) {
+                commit.status = Status.DENIED;
+                commit.message = DENIED_TEXT;
+                return commit;
+            }
+            ConflictStrategy strategy = p.strategies().get(config.conflictStrategy());
+            if (strategy == null) {
+                commit.status = Status.STRATEGY_UNAVAILABLE;
+                commit.message = "Conflict strategy \"" + config.conflictStrategy() + "\" is not available";
+                MemoryEntry cur = ns.store.get(key);
+                commit.version = cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
+                return commit;
+            }
+            commit.strategy = strategy;
+            ns.store.update(key, commit);
+            if (commit.status == Status.REJECTED && !registry.plugins().strategies().containsKey(
+                    config.conflictStrategy())) {
+                commit.status = Status.STRATEGY_UNAVAILABLE;
+                commit.message = "Conflict strategy \"" + config.conflictStrategy()
+                        + "\" went away during the write; nothing was stored";
+            }
+            return commit;
+        } finally {
+            ns.gate.unlockRead(stamp);
+        }
+    }
+
+    private WriteResult refuseWrite(PluginSet p, long now, String namespace, String key, String agentId,
+                                    Status status, long version, String message, String conflictReason) {
+        audit(p, now, agentId, AccessAction.WRITE, namespace, key, false, message);
+        if (conflictReason != null) {
+            hub.publish(EventType.MEMORY_CONFLICT, namespace, key, agentId, null, conflictReason, now);
+        }
+        return WriteResult.refused(status, version, message);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T read0(String namespace, String key, String agentId) {
+        MemoryEntry e = lookup(namespace, key, agentId);
+        return e == null ? null : (T) e.value();
+    }
+
+    Optional<MemoryEntry> readEntry0(String namespace, String key, String agentId) {
+        return Optional.ofNullable(lookup(namespace, key, agentId));
+    }
+
+    private MemoryEntry lookup(String namespace, String key, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        Namespace ns = namespace == null ? null : namespaces.get(namespace);
+        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
+                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, AccessAction.READ, namespace, key, false, err);
+            return null;
+        }
+        if (auditMissing(p)) {
+            return null;
+        }
+        if (ns == null) {
+            audit(p, now, agentId, AccessAction.READ, namespace, key, false, missing(namespace));
+            return null;
+        }
+        if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
+            audit(p, now, agentId, AccessAction.READ, namespace, key, false, DENIED_TEXT);
+            return null;
+        }
+        MemoryEntry e = ns.store.get(key);
+        if (e == null) {
+            audit(p, now, agentId, AccessAction.READ, namespace, key, false, "Key not found");
+            return null;
+        }
+        if (e.isExpiredAt(now)) {
+            audit(p, now, agentId, AccessAction.READ, namespace, key, false, "Entry expired");
+            return null;
+        }
+        audit(p, now, agentId, AccessAction.READ, namespace, key, true, null);
+        hub.publish(EventType.MEMORY_READ, namespace, key, agentId, e.value(), null, now);
+        return e;
+    }
+
+    boolean delete0(String namespace, String key, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, AccessAction.DELETE, namespace, key, false, err);
+            return false;
+        }
+        if (auditMissing(p)) {
+            return false;
+        }
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            audit(p, now, agentId, AccessAction.DELETE, namespace, key, false, missing(namespace));
+            return false;
+        }
+        String[] failure = new String[1];
+        long stamp = ns.gate.readLock();
+        try {
+            if (ns.deleted) {
+                failure[0] = missing(namespace);
+            } else if (!permission(p, namespace, agentId, ns.config).implies(Permission.WRITE)) {
+                failure[0] = DENIED_TEXT;
+            } else {
+                ns.store.update(key, (k, cur) -> {
+                    if (cur == null) {
+                        failure[0] = "Key not found";
+                        return null;
+                    }
+                    if (cur.isExpiredAt(now)) {
+                        failure[0] = "Entry expired";
+                        return cur;
+                    }
+                    ns.stored.decrementAndGet();
+                    EventJournal j = ns.journalWithConsumers();
+                    if (j != null) {
+                        j.publish(new ChangeEvent(namespace, k, null, agentId, ChangeAction.DELETE, 0,
+                                Instant.ofEpochMilli(now)));
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            ns.gate.unlockRead(stamp);
+        }
+        audit(p, now, agentId, AccessAction.DELETE, namespace, key, failure[0] == null, failure[0]);
+        return failure[0] == null;
+    }
+
+    List<String> getKeys0(String namespace, String agentId) {
+        Map<String, Object> all = snapshotOf(namespace, agentId);
+        return all == null ? null : Collections.unmodifiableList(new ArrayList<>(all.keySet()));
+    }
+
+    Map<String, Object> getAll0(String namespace, String agentId) {
+        Map<String, Object> all = snapshotOf(namespace, agentId);
+        return all == null ? null : Collections.unmodifiableMap(all);
+    }
+
+    private Map<String, Object> snapshotOf(String namespace, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, AccessAction.READ, namespace, null, false, err);
+            return null;
+        }
+        if (auditMissing(p)) {
+            return null;
+        }
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            audit(p, now, agentId, AccessAction.READ, namespace, null, false, missing(namespace));
+            return null;
+        }
+        if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
+            audit(p, now, agentId, AccessAction.READ, namespace, null, false, DENIED_TEXT);
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        ns.store.forEach((k, e) -> {
+            if (!e.isExpiredAt(now)) {
+                out.put(k, e.value());
+            }
+        });
+        audit(p, now, agentId, AccessAction.READ, namespace, null, true, null);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- subscriptions, broadcast, listeners
+
+    Subscription subscribe0(String namespace, String agentId, Consumer<ChangeEvent> callback) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, err);
+            throw new InvalidInputException(err);
+        }
+        Objects.requireNonNull(callback, "callback");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        requireAudit(p);
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, missing(namespace));
+            throw new NamespaceNotFoundException(namespace);
+        }
+        if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
+            audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, DENIED_TEXT);
+            throw new AccessDeniedException(DENIED_TEXT + ": agent \"" + agentId + "\" may not read namespace \""
+                    + namespace + "\"");
+        }
+        NamespaceSubscription sub;
+        long stamp = ns.gate.writeLock();
+        try {
+            if (ns.deleted) {
+                audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, missing(namespace));
+                throw new NamespaceNotFoundException(namespace);
+            }
+            EventJournal j = ns.journal;
+            if (j == null) {
+                j = new EventJournal(settings.queueCapacity);
+                ns.journal = j;
+            }
+            sub = new NamespaceSubscription(ns, agentId, j, callback, clock,
+                    "sharedmemory-subscriber-" + namespace + "-" + agentId + "-" + subscriptionIds.incrementAndGet());
+            ns.subscriptions.incrementAndGet();
+            sub.start();
+        } finally {
+            ns.gate.unlockWrite(stamp);
+        }
+        audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, true, null);
+        return sub;
+    }
+
+    void broadcast0(String namespace, Object message, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, false, err);
+            throw new InvalidInputException(err);
+        }
+        requireAudit(p);
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, false, missing(namespace));
+            throw new NamespaceNotFoundException(namespace);
+        }
+        Object snapshot;
+        try {
+            snapshot = Values.snapshot(message, settings.maxValueBytes);
+        } catch (InvalidValueException e) {
+            audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, false, e.getMessage());
+            throw new InvalidInputException(e.getMessage().replaceFirst("value", "message"));
+        }
+        long stamp = ns.gate.readLock();
+        try {
+            if (ns.deleted) {
+                audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, false, missing(namespace));
+                throw new NamespaceNotFoundException(namespace);
+            }
+            if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
+                audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, false, DENIED_TEXT);
+                throw new AccessDeniedException(DENIED_TEXT + ": agent \"" + agentId
+                        + "\" may not broadcast to namespace \"" + namespace + "\"");
+            }
+            EventJournal j = ns.journalWithConsumers();
+            if (j != null) {
+                j.publish(new ChangeEvent(namespace, null, snapshot, agentId, ChangeAction.BROADCAST, 0,
+                        Instant.ofEpochMilli(now)));
+            }
+            hub.publish(EventType.MEMORY_BROADCAST, namespace, null, agentId, snapshot, null, now);
+        } finally {
+            ns.gate.unlockRead(stamp);
+        }
+        audit(p, now, agentId, AccessAction.BROADCAST, namespace, null, true, null);
+    }
+
+    @Override
+    public Registration on(EventType type, Consumer<MemoryEvent> listener) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(listener, "listener");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        Registration r = hub.register(type, listener, settings.queueCapacity);
+        // wait out mutations already past their check, so that every one committed after this returns is delivered
+        for (Namespace ns : namespaces.values()) {
+            ns.gate.unlockWrite(ns.gate.writeLock());
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- administration
+
+    boolean clearNamespace0(String namespace, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        Namespace ns = admin(p, now, AccessAction.CLEAR, namespace, agentId);
+        if (ns == null) {
+            return false;
+        }
+        List<String> expiredKeys = new ArrayList<>();
+        long stamp = ns.gate.writeLock();
+        try {
+            if (ns.deleted) {
+                audit(p, now, agentId, AccessAction.CLEAR, namespace, null, false, missing(namespace));
+                return false;
+            }
+            EventJournal j = ns.journalWithConsumers();
+            Instant at = Instant.ofEpochMilli(now);
+            ns.store.forEach((k, e) -> {
+                if (e.isExpiredAt(now)) {
+                    expiredKeys.add(k);
+                    if (j != null) {
+                        j.publish(new ChangeEvent(namespace, k, e.value(), SYSTEM_AGENT, ChangeAction.EXPIRE, 0, at));
+                    }
+                } else if (j != null) {
+                    j.publish(new ChangeEvent(namespace, k, null, agentId, ChangeAction.DELETE, 0, at));
+                }
+            });
+            ns.store.clear();
+            ns.stored.set(0);
+        } finally {
+            ns.gate.unlockWrite(stamp);
+        }
+        audit(p, now, agentId, AccessAction.CLEAR, namespace, null, true, null);
+        if (!expiredKeys.isEmpty()) {
+            reportExpired(p, namespace, expiredKeys, now);
+        }
+        hub.publish(EventType.NAMESPACE_CLEARED, namespace, null, agentId, null, null, now);
+        return true;
+    }
+
+    boolean deleteNamespace0(String namespace, String agentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        Namespace ns = admin(p, now, AccessAction.DELETE_NAMESPACE, namespace, agentId);
+        if (ns == null) {
+            return false;
+        }
+        long stamp = ns.gate.writeLock();
+        try {
+            if (ns.deleted) {
+                audit(p, now, agentId, AccessAction.DELETE_NAMESPACE, namespace, null, false, missing(namespace));
+                return false;
+            }
+            ns.deleted = true;
+            namespaces.remove(namespace, ns);
+            endSubscriptions(ns);
+            ns.store.clear();
+            ns.stored.set(0);
+        } finally {
+            ns.gate.unlockWrite(stamp);
+        }
+        audit(p, now, agentId, AccessAction.DELETE_NAMESPACE, namespace, null, true, null);
+        hub.publish(EventType.NAMESPACE_DELETED, namespace, null, agentId, null, null, now);
+        return true;
+    }
+
+    boolean updatePermissions0(String namespace, Map<String, Permission> permissions, String requestingAgentId) {
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        String err = null;
+        if (permissions == null) {
+            err = "Invalid permissions: null";
+        } else {
+            for (Map.Entry<String, Permission> e : permissions.entrySet()) {
+                String agentErr = Names.checkAgent(e.getKey());
+                if (agentErr != null) {
+                    err = "Invalid permissions: " + agentErr;
+                    break;
+                }
+                if (e.getValue() == null) {
+                    err = "Invalid permissions: null permission for agent \"" + e.getKey() + "\"";
+                    break;
+                }
+            }
+        }
+        if (err != null) {
+            String nameErr = firstError(Names.checkNamespace(namespace), Names.checkAgent(requestingAgentId));
+            audit(p, now, requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null, false,
+                    nameErr != null ? nameErr : err);
+            return false;
+        }
+        Map<String, Permission> changes = Map.copyOf(permissions);
+        Namespace ns = admin(p, now, AccessAction.UPDATE_PERMISSIONS, namespace, requestingAgentId);
+        if (ns == null) {
+            return false;
+        }
+        long stamp = ns.gate.writeLock();
+        try {
+            if (ns.deleted) {
+                audit(p, now, requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null, false,
+                        missing(namespace));
+                return false;
+            }
+            ns.configure(ns.config.toBuilder().permissions(changes).build());
+        } finally {
+            ns.gate.unlockWrite(stamp);
+        }
+        audit(p, now, requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null, true, null);
+        hub.publish(EventType.NAMESPACE_PERMISSIONS_UPDATED, namespace, null, requestingAgentId, changes, null, now);
+        return true;
+    }
+
+    /** Checks the arguments and the admin permission of an administrative operation; audits a refusal. */
+    private Namespace admin(PluginSet p, long now, AccessAction action, String namespace, String agentId) {
+        String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
+        if (err != null) {
+            audit(p, now, agentId, action, namespace, null, false, err);
+            return null;
+        }
+        if (auditMissing(p)) {
+            return null;
+        }
+        Namespace ns = namespaces.get(namespace);
+        if (ns == null) {
+            audit(p, now, agentId, action, namespace, null, false, missing(namespace));
+            return null;
+        }
+        if (!permission(p, namespace, agentId, ns.config).implies(Permission.ADMIN)) {
+            audit(p, now, agentId, action, namespace, null, false, DENIED_TEXT);
+            return null;
+        }
+        return ns;
+    }
+
+    // ---------------------------------------------------------------- access log, stats, expiry
+
+    @Override
+    public List<AccessLogEntry> getAccessLog() {
+        return getAccessLog(AccessLogQuery.all());
+    }
+
+    @Override
+    public List<AccessLogEntry> getAccessLog(AccessLogQuery query) {
+        Objects.requireNonNull(query, "query");
+        AccessLog log = registry.plugins().accessLog();
+        return log == null ? List.of() : log.query(query);
+    }
+
+    @Override
+    public MemoryStats getStats() {
+        long now = clock.millis();
+        List<MemoryStats.NamespaceStats> details = new ArrayList<>();
+        long total = 0;
+        int subs = 0;
+        List<Namespace> all = new ArrayList<>(namespaces.values());
+        all.sort((a, b) -> a.name.compareTo(b.name));
+        for (Namespace ns : all) {
+            long live;
+            if (ns.mayExpire) {
+                long[] n = new long[1];
+                ns.store.forEach((k, e) -> {
+                    if (!e.isExpiredAt(now)) {
+                        n[0]++;
+                    }
+                });
+                live = n[0];
+            } else {
+                live = ns.store.size();
+            }
+            NamespaceConfig c = ns.config;
+            int s = ns.subscriptions.get();
+            details.add(new MemoryStats.NamespaceStats(ns.name, live, c.defaultPermission(), c.permissions(),
+                    c.conflictStrategy(), s));
+            total += live;
+            subs += s;
+        }
+        AccessLog log = registry.plugins().accessLog();
+        return new MemoryStats(details.size(), total, log == null ? 0 : log.size(), subs, hub.listeners(),
+                auditFailures.sum(), details);
+    }
+
+    @Override
+    public int cleanupExpired() {
+        long now = clock.millis();
+        int removed = 0;
+        for (Namespace ns : namespaces.values()) {
+            if (ns.mayExpire) {
+                removed += sweep(ns, now);
+            }
+        }
+        return removed;
+    }
+
+    private void sweepQuietly() {
+        try {
+            cleanupExpired();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "expiry sweep failed; it will run again", e);
+        }
+    }
+
+    /** Removes the expired entries of one namespace; reports each once. */
+    private int sweep(Namespace ns, long now) {
+        List<String> candidates = new ArrayList<>();
+        ns.store.forEach((k, e) -> {
+            if (e.isExpiredAt(now)) {
+                candidates.add(k);
+            }
+        });
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        List<String> removed = new ArrayList<>(candidates.size());
+        long stamp = ns.gate.readLock();
+        try {
+            if (ns.deleted) {
+                return 0;
+            }
+            for (String key : candidates) {
+                ns.store.update(key, (k, cur) -> {
+                    if (cur == null || !cur.isExpiredAt(now)) {
+                        return cur;
+                    }
+                    removed.add(k);
+                    ns.stored.decrementAndGet();
+                    EventJournal j = ns.journalWithConsumers();
+                    if (j != null) {
+                        j.publish(new ChangeEvent(ns.name, k, cur.value(), SYSTEM_AGENT, ChangeAction.EXPIRE, 0,
+                                Instant.ofEpochMilli(now)));
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            ns.gate.unlockRead(stamp);
+        }
+        if (!removed.isEmpty()) {
+            reportExpired(registry.plugins(), ns.name, removed, now);
+        }
+        return removed.size();
+    }
+
+    private void reportExpired(PluginSet p, String namespace, List<String> keys, long now) {
+        for (String k : keys) {
+            audit(p, now, SYSTEM_AGENT, AccessAction.EXPIRE, namespace, k, true, null);
+        }
+        hub.publish(EventType.MEMORY_CLEANUP, namespace, null, SYSTEM_AGENT, List.copyOf(keys), null, now);
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public WriteResult write(String namespace, String key, Object value, String agentId, WriteOptions options) {
+        if (bareRefused(agentId, AccessAction.WRITE, namespace, key)) {
+            return WriteResult.refused(Status.DENIED, 0, SESSION_REQUIRED_TEXT);
+        }
+        return write0(namespace, key, value, agentId, options);
+    }
+
+    @Override
+    public <T> T read(String namespace, String key, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, key) ? null : read0(namespace, key, agentId);
+    }
+
+    @Override
+    public Optional<MemoryEntry> readEntry(String namespace, String key, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, key) ? Optional.empty()
+                : readEntry0(namespace, key, agentId);
+    }
+
+    @Override
+    public boolean delete(String namespace, String key, String agentId) {
+        return !bareRefused(agentId, AccessAction.DELETE, namespace, key) && delete0(namespace, key, agentId);
+    }
+
+    @Override
+    public List<String> getKeys(String namespace, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, null) ? null : getKeys0(namespace, agentId);
+    }
+
+    @Override
+    public Map<String, Object> getAll(String namespace, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, null) ? null : getAll0(namespace, agentId);
+    }
+
+    @Override
+    public Subscription subscribe(String namespace, String agentId, Consumer<ChangeEvent> callback) {
+        if (bareRefused(agentId, AccessAction.SUBSCRIBE, namespace, null)) {
+            throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+        }
+        return subscribe0(namespace, agentId, callback);
+    }
+
+    @Override
+    public void broadcast(String namespace, Object message, String agentId) {
+        if (bareRefused(agentId, AccessAction.BROADCAST, namespace, null)) {
+            throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+        }
+        broadcast0(namespace, message, agentId);
+    }
+
+    @Override
+    public boolean clearNamespace(String namespace, String agentId) {
+        return !bareRefused(agentId, AccessAction.CLEAR, namespace, null) && clearNamespace0(namespace, agentId);
+    }
+
+    @Override
+    public boolean deleteNamespace(String namespace, String agentId) {
+        return !bareRefused(agentId, AccessAction.DELETE_NAMESPACE, namespace, null)
+                && deleteNamespace0(namespace, agentId);
+    }
+
+    @Override
+    public boolean updatePermissions(String namespace, Map<String, Permission> permissions,
+                                     String requestingAgentId) {
+        return !bareRefused(requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null)
+                && updatePermissions0(namespace, permissions, requestingAgentId);
+    }
+
+    @Override
+    public IdentityMode identityMode() {
+        return settings.identity;
+    }
+
+    @Override
+    public AgentSession session(Credentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        AgentAuthenticator authenticator = p.authenticator();
+        String claimed = credentials.agentId();
+        Optional<AgentAuthenticator.Identity> identity = Optional.empty();
+        if (authenticator != null) {
+            try {
+                identity = authenticator.authenticate(credentials);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "authenticator " + authenticator.getClass().getName() + " failed", e);
+            }
+        }
+        if (identity == null || identity.isEmpty() || identity.get().expiresAt().toEpochMilli() <= now
+                || Names.checkAgent(identity.get().agentId()) != null) {
+            audit(p, now, claimed, AccessAction.AUTHENTICATE, null, null, false,
+                    authenticator == null ? "No authenticator is present" : AUTH_FAILED_TEXT);
+            throw new AccessDeniedException(AUTH_FAILED_TEXT);
+        }
+        AgentAuthenticator.Identity id = identity.get();
+        audit(p, now, id.agentId(), AccessAction.AUTHENTICATE, null, null, true, null);
+        return new EngineSession(this, id.agentId(), id.expiresAt(), id.token(), clock);
+    }
+
+    /** Refuses (and audits) an operation with a bare agent id when the memory requires authenticated sessions. */
+    private boolean bareRefused(String agentId, AccessAction action, String namespace, String key) {
+        if (settings.identity != IdentityMode.AUTHENTICATED) {
+            return false;
+        }
+        audit(registry.plugins(), clock.millis(), agentId, action, namespace, key, false, SESSION_REQUIRED_TEXT);
+        return true;
+    }
+
+    /** Audits an operation refused by a session that is closed or expired. */
+    void auditSessionRefusal(String agentId, AccessAction action, String namespace, String key, String why) {
+        audit(registry.plugins(), clock.millis(), agentId, action, namespace, key, false, why);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void destroy() {
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+        }
+        ScheduledFuture<?> s = sweep;
+        if (s != null) {
+            s.cancel(false);
+        }
+        sweeper.shutdownNow();
+        for (Namespace ns : new ArrayList<>(namespaces.values())) {
+            long stamp = ns.gate.writeLock();
+            try {
+                ns.deleted = true;
+                namespaces.remove(ns.name, ns);
+                endSubscriptions(ns);
+                ns.store.clear();
+            } finally {
+                ns.gate.unlockWrite(stamp);
+            }
+        }
+        hub.stopAll();
+        if (onDestroy != null) {
+            onDestroy.run();
+        }
+    }
+
+    /** @return whether {@link #destroy()} has been called */
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    private static void endSubscriptions(Namespace ns) {
+        EventJournal j = ns.journal;
+        if (j != null) {
+            for (Delivery<?> d : j.consumers()) {
+                d.stop();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static final String DENIED_TEXT = "Insufficient permissions";
+    static final String SESSION_REQUIRED_TEXT = "Identity mode is authenticated: act through a session "
+            + "(SharedMemory.session(credentials)), not a bare agent id";
+    static final String AUTH_FAILED_TEXT = "Authentication failed";
+    static final String AUDIT_UNAVAILABLE_TEXT = "No audit sink is present and this memory requires one; "
+            + "nothing was done";
+
+    private static String missing(String namespace) {
+        return "Namespace \"" + namespace + "\" does not exist";
+    }
+
+    private static String firstError(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static String firstError(String a, String b, String c) {
+        return a != null ? a : b != null ? b : c;
+    }
+
+    private Permission permission(PluginSet p, String namespace, String agentId, NamespaceConfig config) {
+        PermissionProvider provider = p.permissionProvider();
+        if (provider == null) {
+            return Permission.NONE;
+        }
+        try {
+            Permission granted = provider.permission(namespace, agentId, config);
+            return granted == null ? Permission.NONE : granted;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "permission provider " + provider.getClass().getName()
+                    + " failed; denying access", e);
+            return Permission.NONE;
+        }
+    }
+
+    private boolean auditMissing(PluginSet p) {
+        if (settings.requireAuditSink && p.auditSinks().length == 0) {
+            LOG.log(Level.WARNING, AUDIT_UNAVAILABLE_TEXT);
+            return true;
+        }
+        return false;
+    }
+
+    private void requireAudit(PluginSet p) {
+        if (auditMissing(p)) {
+            throw new SharedMemoryException(AUDIT_UNAVAILABLE_TEXT);
+        }
+    }
+
+    private void audit(PluginSet p, long now, String agentId, AccessAction action, String namespace, String key,
+                       boolean success, String error) {
+        AuditSink[] sinks = p.auditSinks();
+        if (sinks.length == 0) {
+            return;
+        }
+        AccessLogEntry entry = new AccessLogEntry(now, agentId, action, namespace, key, success, error);
+        for (AuditSink sink : sinks) {
+            try {
+                sink.record(entry);
+            } catch (RuntimeException | LinkageError e) {
+                auditFailures.increment();
+                LOG.log(Level.WARNING, "audit sink " + sink.getClass().getName() + " failed to record " + entry, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMemory[namespaces=" + namespaces.size() + (destroyed ? ", destroyed]" : "]");
+    }
+}

@@ -1,0 +1,97 @@
+package io.sharedmemory.engine.internal;
+
+import io.sharedmemory.api.EventType;
+import io.sharedmemory.api.MemoryEvent;
+import io.sharedmemory.api.Registration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+
+/**
+ * The {@code on(type, listener)} side of events: one journal per event type, created when the first listener of that
+ * type registers, so that an event nobody listens to costs one array read.
+ */
+final class EventHub {
+    private final AtomicReferenceArray<EventJournal> journals = new AtomicReferenceArray<>(EventType.values().length);
+    private final Set<Delivery<MemoryEvent>> deliveries = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger threadIds = new AtomicInteger();
+
+    /** @return the journal of the type when someone listens, else null */
+    EventJournal listened(EventType type) {
+        EventJournal j = journals.get(type.ordinal());
+        return j != null && j.hasConsumers() ? j : null;
+    }
+
+    void publish(EventType type, String namespace, String key, String agentId, Object value, String reason,
+                 long nowMillis) {
+        EventJournal j = listened(type);
+        if (j != null) {
+            j.publish(new MemoryEvent(type, namespace, key, agentId, value, reason, Instant.ofEpochMilli(nowMillis)));
+        }
+    }
+
+    Registration register(EventType type, Consumer<MemoryEvent> listener, int queueCapacity) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(listener, "listener");
+        EventJournal j = journals.get(type.ordinal());
+        if (j == null) {
+            journals.compareAndSet(type.ordinal(), null, new EventJournal(queueCapacity));
+            j = journals.get(type.ordinal());
+        }
+        Delivery<MemoryEvent>[] self = newArray();
+        Delivery<MemoryEvent> d = new Delivery<>(j, listener,
+                missed -> new MemoryEvent(type, null, null, io.sharedmemory.api.SharedMemory.SYSTEM_AGENT, missed,
+                        MemoryEvent.LISTENER_OVERFLOW, Instant.now()),
+                () -> deliveries.remove(self[0]),
+                "sharedmemory-listener-" + type.topic() + "-" + threadIds.incrementAndGet());
+        self[0] = d;
+        deliveries.add(d);
+        d.start();
+        return new Registration() {
+            @Override
+            public EventType type() {
+                return type;
+            }
+
+            @Override
+            public boolean isActive() {
+                return d.isActive();
+            }
+
+            @Override
+            public void remove() {
+                d.stop();
+            }
+
+            @Override
+            public boolean awaitDelivery(Duration timeout) throws InterruptedException {
+                return d.awaitDelivery(timeout);
+            }
+
+            @Override
+            public String toString() {
+                return "Registration[" + type.topic() + (d.isActive() ? ", active]" : ", ended]");
+            }
+        };
+    }
+
+    int listeners() {
+        return deliveries.size();
+    }
+
+    void stopAll() {
+        for (Delivery<MemoryEvent> d : deliveries) {
+            d.stop();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Delivery<MemoryEvent>[] newArray() {
+        return new Delivery[1];
+    }
+}

@@ -1,0 +1,60 @@
+package io.sharedmemory.engine.internal;
+
+import io.sharedmemory.api.ChangeAction;
+import io.sharedmemory.api.ChangeEvent;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** A subscriber of one namespace: a {@link Delivery} of the namespace's journal. */
+final class NamespaceSubscription implements Subscription {
+    private final String namespace;
+    private final String agentId;
+    private final Delivery<ChangeEvent> delivery;
+
+    NamespaceSubscription(Namespace ns, String agentId, EventJournal journal, Consumer<ChangeEvent> callback,
+                          Clock clock, String threadName) {
+        this.namespace = ns.name;
+        this.agentId = agentId;
+        this.delivery = new Delivery<>(journal, callback,
+                missed -> new ChangeEvent(ns.name, null, missed, SharedMemory.SYSTEM_AGENT, ChangeAction.OVERFLOW, 0,
+                        clock.instant()),
+                ns.subscriptions::decrementAndGet, threadName);
+    }
+
+    void start() {
+        delivery.start();
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public String agentId() {
+        return agentId;
+    }
+
+    @Override
+    public boolean isActive() {
+        return delivery.isActive();
+    }
+
+    @Override
+    public void unsubscribe() {
+        delivery.stop();
+    }
+
+    @Override
+    public boolean awaitDelivery(Duration timeout) throws InterruptedException {
+        return delivery.awaitDelivery(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription[" + namespace + ", " + agentId + (delivery.isActive() ? ", active]" : ", ended]");
+    }
+}
