@@ -86,7 +86,7 @@ public final class BenchmarkMain {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(only == null ? include
                         // --only applies to the simple name (Class.method), not to the package, which holds "memory"
-                        : "^io\\.sharedmemory\\.benchmarks\\.(?=.*(?:" + only + ")).*(?:" + include + ")")
+                        : "^io\\.sharedmemory\\.benchmarks(?=\\..*(?:" + only + ")).*(?:" + include + ")")
                 .param("subject", subjects.toArray(String[]::new))
                 .threads(threads)
                 .forks(quick ? 1 : forks)
