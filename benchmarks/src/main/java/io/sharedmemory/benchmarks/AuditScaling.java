@@ -50,7 +50,7 @@ public class AuditScaling {
     }
 
     @Benchmark
-    public Object write(Workloads.Rand r) {
+    public Object write(Workloads.Rand r, CpuMeter cpu) {
         return s.write(KEY[r.rng.next(KEYS)], VALUE.get(r.rng.next(KEYS)));
     }
 }

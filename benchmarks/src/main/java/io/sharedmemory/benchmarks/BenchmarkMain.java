@@ -53,7 +53,7 @@ public final class BenchmarkMain {
         }
         Files.createDirectories(out);
         String settings = quick
-                ? "quick: 1 fork, warm-up 2 × 0.5 s, measurement 2 × 0.5 s per benchmark"
+                ? "quick: 1 fork, warm-up 3 × 0.4 s, measurement 2 × 0.4 s per benchmark"
                 : "full: " + forks + " fork(s), warm-up 3 × 1 s, measurement 5 × 1 s per benchmark";
         if (!summaryOnly) {
             long t0 = System.nanoTime();
@@ -90,10 +90,10 @@ public final class BenchmarkMain {
                 .param("subject", subjects.toArray(String[]::new))
                 .threads(threads)
                 .forks(quick ? 1 : forks)
-                .warmupIterations(quick ? 2 : 3)
-                .warmupTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
+                .warmupIterations(3)
+                .warmupTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 5)
-                .measurementTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
+                .measurementTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1))
                 .timeUnit(TimeUnit.SECONDS)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)

@@ -204,7 +204,8 @@ public class FanOut {
 
     @Benchmark
     @OperationsPerInvocation(BURST)
-    public void burst(Workloads.Rand r, Deliveries d, WriterTime w, Blackhole bh) throws InterruptedException {
+    public void burst(Workloads.Rand r, Deliveries d, WriterTime w, CpuMeter cpu, Blackhole bh)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         for (int i = 0; i < BURST; i++) {
             int k = r.rng.next(KEYS);

@@ -74,7 +74,7 @@ public class Workloads {
     }
 
     @Benchmark
-    public Object read(Rand r) {
+    public Object read(Rand r, CpuMeter cpu) {
         Object v = s.read(KEY[r.rng.next(KEYS)]);
         if (v == null) {
             throw new IllegalStateException(subject + " lost a key");
@@ -83,18 +83,18 @@ public class Workloads {
     }
 
     @Benchmark
-    public Object write(Rand r) {
+    public Object write(Rand r, CpuMeter cpu) {
         return s.write(KEY[r.rng.next(KEYS)], VALUE.get(r.rng.next(KEYS)));
     }
 
     @Benchmark
-    public Object merge(Rand r) {
+    public Object merge(Rand r, CpuMeter cpu) {
         return s.merge(KEY[r.rng.next(KEYS)], PATCH.get(r.rng.next(PATCHES)));
     }
 
     /** One successful compare-and-set per operation, however many attempts it takes. */
     @Benchmark
-    public void cas(Rand r, CasRetries c, Blackhole bh) {
+    public void cas(Rand r, CasRetries c, CpuMeter cpu, Blackhole bh) {
         String key = KEY[r.rng.next(CAS_KEYS)];
         var value = VALUE.get(r.rng.next(KEYS));
         while (!s.casAttempt(key, value, bh)) {
