@@ -31,6 +31,8 @@ final class Delivery<E> implements Runnable {
     private volatile boolean ended;
     volatile boolean sleeping;
     private long cursor;
+    /** Callback failures, touched only by the delivery thread; the first is logged in full, then every 1000th. */
+    private long failures;
 
     Delivery(EventJournal journal, Consumer<? super E> callback, LongFunction<E> overflowNotice, Runnable onEnd,
              String threadName) {
@@ -95,6 +97,7 @@ final class Delivery<E> implements Runnable {
                     } finally {
                         sleeping = false;
                         journal.retractSleep();
+                        journal.afterSleep();
                     }
                     spins = 0;
                 }
@@ -111,7 +114,12 @@ final class Delivery<E> implements Runnable {
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable t) {
-            LOG.log(Level.WARNING, thread.getName() + ": callback threw; delivery goes on", t);
+            long n = ++failures;
+            if (n == 1) {
+                LOG.log(Level.WARNING, thread.getName() + ": callback threw; delivery goes on", t);
+            } else if (n % 1000 == 0) {
+                LOG.log(Level.WARNING, "{0}: callback has thrown {1} times; latest: {2}", thread.getName(), n, t);
+            }
         } finally {
             inCallback = false;
             // an interrupt meant for the callback (unsubscribe) must not outlive it
@@ -143,6 +151,7 @@ final class Delivery<E> implements Runnable {
         }
         active = false;
         journal.unregister(this);
+        journal.afterSleep();
         onEnd.run();
     }
 

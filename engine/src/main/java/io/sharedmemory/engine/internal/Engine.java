@@ -279,17 +279,20 @@ public final class Engine implements SharedMemory {
                 commit.message = missing(ns.name);
                 return commit;
             }
-            if (!permission(p, ns.name, agentId, config).implies(Permission.WRITE)) {
+            Permission granted = permission(p, ns.name, agentId, config);
+            if (!granted.implies(Permission.WRITE)) {
                 commit.status = Status.DENIED;
                 commit.message = DENIED_TEXT;
+                if (granted.implies(Permission.READ)) {
+                    commit.version = liveVersion(ns, key, now);
+                }
                 return commit;
             }
             ConflictStrategy strategy = p.strategies().get(config.conflictStrategy());
             if (strategy == null) {
                 commit.status = Status.STRATEGY_UNAVAILABLE;
                 commit.message = "Conflict strategy \"" + config.conflictStrategy() + "\" is not available";
-                MemoryEntry cur = ns.store.get(key);
-                commit.version = cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
+                commit.version = liveVersion(ns, key, now);
                 return commit;
             }
             commit.strategy = strategy;
@@ -304,6 +307,11 @@ public final class Engine implements SharedMemory {
         } finally {
             ns.gate.unlockRead(stamp);
         }
+    }
+
+    private static long liveVersion(Namespace ns, String key, long now) {
+        MemoryEntry cur = ns.store.get(key);
+        return cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
     }
 
     private WriteResult refuseWrite(PluginSet p, long now, String namespace, String key, String agentId,

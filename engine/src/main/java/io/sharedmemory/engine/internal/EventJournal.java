@@ -1,6 +1,7 @@
 package io.sharedmemory.engine.internal;
 
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -19,9 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  *       event; a smaller sequence (or none) means {@code c} is claimed but not yet stored, or not claimed yet; a larger
  *       one means {@code c} was overwritten — the consumer fell a whole ring behind, and is cut off and told. Nothing
  *       is ever skipped silently.</li>
- *   <li>No wake-up is lost: a consumer announces it is going to sleep ({@code sleepers}, a volatile read-modify-write)
- *       before it re-checks the ring; a producer stores (volatile) before it reads {@code sleepers}. Under sequential
- *       consistency of volatile accesses one of the two sees the other.</li>
+ *   <li>No wake-up is lost: a consumer announces it is going to sleep ({@code sleeping}, then {@code sleepers}, both
+ *       volatile) before it re-checks the ring; a producer stores (volatile) before it reads {@code sleepers}. Under
+ *       sequential consistency of volatile accesses one of the two sees the other.</li>
+ *   <li>Wake-ups are coalesced: a producer that sees sleepers sets {@code wakeRequested} and unparks one sleeper; every
+ *       consumer leaving its sleep protocol clears a pending request and then unparks every sleeper it sees. A producer
+ *       that finds the request already pending relies on that: the clearing happens after its check, so the scan that
+ *       follows sees every consumer whose announcement the producer saw.</li>
  *   <li>Callers that need events ordered with their commit claim the sequence inside the commit (see the engine).</li>
  * </ul>
  */
@@ -41,6 +46,7 @@ final class EventJournal {
     private final AtomicLong tail = new AtomicLong();
     private final CopyOnWriteArrayList<Delivery<?>> consumers = new CopyOnWriteArrayList<>();
     private final AtomicInteger sleepers = new AtomicInteger();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile int consumerCount;
 
     EventJournal(int minCapacity) {
@@ -68,7 +74,23 @@ final class EventJournal {
     void publish(Object event) {
         long seq = tail.getAndIncrement();
         ring.set((int) (seq & mask), new Envelope(seq, event));
-        if (sleepers.get() != 0) {
+        if (sleepers.get() != 0 && !wakeRequested.get() && wakeRequested.compareAndSet(false, true)) {
+            for (Delivery<?> d : consumers) {
+                if (d.sleeping) {
+                    LockSupport.unpark(d.thread());
+                    return;
+                }
+            }
+            wakeRequested.set(false);
+        }
+    }
+
+    /**
+     * Called by every consumer leaving its sleep protocol (woken or not): the first to see a pending wake request wakes
+     * every sleeper. So a writer pays at most one unpark per wake-up round, however many consumers sleep.
+     */
+    void afterSleep() {
+        if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
             for (Delivery<?> d : consumers) {
                 if (d.sleeping) {
                     LockSupport.unpark(d.thread());
