@@ -55,7 +55,11 @@ public final class BenchmarkMain {
         String settings = quick
                 ? "quick: 1 fork, warm-up 3 × 0.4 s, measurement 2 × 0.4 s per benchmark"
                 : "full: " + forks + " fork(s), warm-up 3 × 1 s, measurement 5 × 1 s per benchmark";
-        if (!summaryOnly) {
+        Path settingsFile = out.resolve("settings.txt");
+        if (summaryOnly) {
+            settings = Files.exists(settingsFile) ? Files.readString(settingsFile).strip() : "as found";
+        } else {
+            Files.writeString(settingsFile, settings + "\n");
             long t0 = System.nanoTime();
             String core = subjects.contains(Subject.ENGINE)
                     ? "\\.(Workloads\\.(read|write|merge|cas)|AuditScaling\\.write)$"

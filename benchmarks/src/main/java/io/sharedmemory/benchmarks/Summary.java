@@ -362,12 +362,15 @@ public final class Summary {
         }
 
         b.append("\n## targets\n\nJudged on the wall-clock figures; the last column is the same figure per CPU-second"
-                + " (what it would be if the benchmark had the cores to itself), for a machine shared with other"
+                + " (what it would be if the benchmark had the cores to itself; for the 2-thread scaling target,"
+                + " 2 × the per-CPU throughput at 2 threads over that at 1), for a machine shared with other"
                 + " work.\n\n| target | measured | result | per CPU-second |\n|---|---:|---|---:|\n");
         target(b, "engine read, 1 thread ≥ 5 M ops/s", ops("read", Subject.ENGINE, 1),
                 cpuOps("read", Subject.ENGINE, 1), v -> v >= 5e6, Summary::rate);
+        // per CPU-second: what two threads would give with two free cores, 2 × (per-CPU throughput at 2 / at 1)
+        Double eff = ratio(cpuOps("read", Subject.ENGINE, 2), cpuOps("read", Subject.ENGINE, 1));
         target(b, "engine read, 2 threads ≥ 1.6 × 1 thread", ratio(ops("read", Subject.ENGINE, 2),
-                ops("read", Subject.ENGINE, 1)), null, v -> v >= 1.6, Summary::x);
+                ops("read", Subject.ENGINE, 1)), eff == null ? null : 2 * eff, v -> v >= 1.6, Summary::x);
         target(b, "engine write, 1 thread ≥ 2 M ops/s", ops("write", Subject.ENGINE, 1),
                 cpuOps("write", Subject.ENGINE, 1), v -> v >= 2e6, Summary::rate);
         for (int t : new int[] {1, 2}) {
