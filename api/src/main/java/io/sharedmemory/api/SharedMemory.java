@@ -197,16 +197,16 @@ public interface SharedMemory extends AutoCloseable {
     /**
      * @param namespace the namespace
      * @param agentId the agent, which needs {@link Permission#READ}
-     * @return the keys of the live entries (unordered, unmodifiable), or null when the namespace is missing or the agent
-     *         may not read
+     * @return the keys of the live entries, sorted, unmodifiable; or null when the namespace is missing or the agent may
+     *         not read
      */
     List<String> getKeys(String namespace, String agentId);
 
     /**
      * @param namespace the namespace
      * @param agentId the agent, which needs {@link Permission#READ}
-     * @return key → value of the live entries (unmodifiable), or null when the namespace is missing or the agent may
-     *         not read
+     * @return key → value of the live entries, in key order, unmodifiable; or null when the namespace is missing or the
+     *         agent may not read
      */
     Map<String, Object> getAll(String namespace, String agentId);
 

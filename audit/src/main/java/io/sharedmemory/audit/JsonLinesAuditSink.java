@@ -6,6 +6,7 @@ import io.sharedmemory.spi.AuditSink;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * An {@link AuditSink} that appends every entry to a file as one JSON object per line (JSON Lines), durably.
@@ -36,8 +36,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code namespace}, {@code key}, {@code success} (boolean) and {@code error}; absent values are JSON {@code null}. The
  * file is UTF-8; quotes, backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON
  * escapes, so every line is valid JSON whatever agents put in names and keys. Lines appear in the order their
- * {@link #record} calls were accepted, so each agent's entries keep its order of operations. {@link #readAll(Path)} reads
- * a file back.
+ * {@link #record} calls were accepted, so each agent's entries keep its order of operations.
+ * {@link #readAll(Path)} reads a file back.
  *
  * <h2>Durability</h2>
  * When {@link #record} returns, the line has been written to the operating system ({@link Durability#PROCESS_CRASH}:
@@ -55,13 +55,15 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Thread-safe. {@link #close()} writes what is queued, forces it to the device and releases the file.
  */
-@ProviderType
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** How durable an entry is when {@link JsonLinesAuditSink#record} returns. */
     public enum Durability {
         /** Written to the operating system: survives a crash of the JVM, not necessarily a power loss. */
         PROCESS_CRASH,
-        /** Written and forced to the storage device ({@code fsync}): survives a power loss; much slower. */
+        /**
+         * Written and forced to the storage device ({@code fdatasync}; the directory too when the file is opened):
+         * survives a power loss; much slower.
+         */
         POWER_LOSS
     }
 
@@ -143,6 +145,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             }
             long size = cutTornTail(channel, path);
             channel.position(size);
+            if (durability == Durability.POWER_LOSS && parent != null) {
+                forceDirectory(parent);
+            }
             JsonLinesAuditSink sink = new JsonLinesAuditSink(path, durability, channel, lock, size);
             channel = null;
             return sink;
@@ -316,6 +321,16 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             at += l.length;
         }
         return all;
+    }
+
+    /** A new file's name lives in its directory: without this a power loss could lose the whole file. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open or force a directory; the file's own forces still hold
+            LOG.log(System.Logger.Level.DEBUG, "cannot force directory " + dir, e);
+        }
     }
 
     /** Cuts the file after its last newline, and returns the new size. */
@@ -635,7 +650,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 i++;
             }
             try {
-                return new java.math.BigDecimal(s.substring(start, i));
+                return new BigDecimal(s.substring(start, i));
             } catch (NumberFormatException e) {
                 throw error("bad number");
             }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +151,23 @@ class JsonLinesAuditSink_DurabilityTest {
             sink.record(entry(-1));
         }
         assertEquals(found.size() + 1, JsonLinesAuditSink.readAll(file).size());
+    }
+
+    @Test
+    void failedWrite_isNotAcknowledgedAndStopsTheSink() throws Exception {
+        // /dev/full accepts opens and fails every write with ENOSPC: a disk that is full, on demand
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "needs Linux's /dev/full");
+        JsonLinesAuditSink sink = JsonLinesAuditSink.open(full);
+        try {
+            UncheckedIOException first = assertThrows(UncheckedIOException.class, () -> sink.record(entry(0)));
+            assertTrue(first.getMessage().contains("not written"), first.getMessage());
+            assertFalse(sink.isOpen());
+            UncheckedIOException later = assertThrows(UncheckedIOException.class, () -> sink.record(entry(1)));
+            assertTrue(later.getMessage().contains("failed earlier"), later.getMessage());
+        } finally {
+            sink.close();
+        }
     }
 
     @Test

@@ -35,7 +35,8 @@ class JsonLinesAuditSink_FormatTest {
     void line_absentValuesAreJsonNull() {
         AccessLogEntry e = new AccessLogEntry(T, null, AccessAction.CLEAR, null, null, true, null);
         assertEquals("{\"timestamp\":\"2026-11-25T10:15:30.123Z\",\"agentId\":null,\"action\":\"CLEAR\","
-                + "\"namespace\":null,\"key\":null,\"success\":true,\"error\":null}\n", JsonLinesAuditSink.toJsonLine(e));
+                + "\"namespace\":null,\"key\":null,\"success\":true,\"error\":null}\n",
+                JsonLinesAuditSink.toJsonLine(e));
     }
 
     @Test
@@ -45,7 +46,8 @@ class JsonLinesAuditSink_FormatTest {
         int i = 0;
         for (AccessAction a : AccessAction.values()) {
             entries.add(new AccessLogEntry(T.plusMillis(i++), "agent-" + i, a, "ns", "key-" + i, true, null));
-            entries.add(new AccessLogEntry(T.plusSeconds(i++), null, a, null, null, false, "Namespace \"x\" does not exist"));
+            entries.add(new AccessLogEntry(T.plusSeconds(i++), null, a, null, null, false,
+                    "Namespace \"x\" does not exist"));
         }
         try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(file)) {
             entries.forEach(sink::record);

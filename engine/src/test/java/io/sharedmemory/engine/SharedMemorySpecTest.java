@@ -390,7 +390,7 @@ class SharedMemorySpecTest {
             memory.write("ns", "key1", 1, "a");
             memory.write("ns", "key2", 2, "a");
             memory.write("ns", "key3", 3, "a");
-            assertEquals(Set.of("key1", "key2", "key3"), Set.copyOf(memory.getKeys("ns", "a")));
+            assertEquals(List.of("key1", "key2", "key3"), memory.getKeys("ns", "a"));
             assertEquals(Map.of("key1", 1, "key2", 2, "key3", 3), memory.getAll("ns", "a"));
         }
 
@@ -540,6 +540,69 @@ class SharedMemorySpecTest {
             assertTrue(self[0].awaitDelivery(WAIT));
             assertEquals(1, errors.size());
             assertTrue(errors.get(0) instanceof IllegalStateException);
+        }
+
+        @Test
+        void laggingSubscriberIsCutOffAndToldWhenItReturns() throws InterruptedException {
+            try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().listenerQueueCapacity(16)
+                    .build())) {
+                small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                List<ChangeEvent> stuckSaw = new CopyOnWriteArrayList<>();
+                Subscription stuck = small.subscribe("ns", "stuck", e -> {
+                    stuckSaw.add(e);
+                    try {
+                        release.await();
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                List<ChangeEvent> fine = new CopyOnWriteArrayList<>();
+                Subscription ok = small.subscribe("ns", "ok", fine::add);
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(small.write("ns", "k" + i, i, "w").isWritten());
+                    if (i % 8 == 0) {
+                        assertTrue(ok.awaitDelivery(WAIT));
+                    }
+                }
+                assertFalse(stuck.isActive(), "cut off while still stuck in its callback");
+                assertTrue(ok.isActive());
+                release.countDown();
+                org.awaitility.Awaitility.await().atMost(WAIT).until(
+                        () -> !stuckSaw.isEmpty() && stuckSaw.get(stuckSaw.size() - 1).action() == ChangeAction.OVERFLOW);
+                ChangeEvent notice = stuckSaw.get(stuckSaw.size() - 1);
+                assertTrue(((Number) notice.value()).longValue() >= 16, notice.toString());
+                assertTrue(stuckSaw.size() <= 2, "at most the event it was stuck on, then the notice: " + stuckSaw);
+                assertTrue(ok.awaitDelivery(WAIT));
+                assertEquals(100, fine.size());
+                assertEquals(1, small.getStats().subscriptions());
+            }
+        }
+
+        @Test
+        void laggingListenerIsRemovedAndTold() throws InterruptedException {
+            try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().listenerQueueCapacity(16)
+                    .build())) {
+                small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+                java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                List<MemoryEvent> saw = new CopyOnWriteArrayList<>();
+                Registration r = small.on(EventType.MEMORY_WRITE, e -> {
+                    saw.add(e);
+                    try {
+                        release.await();
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                for (int i = 0; i < 100; i++) {
+                    small.write("ns", "k" + i, i, "w");
+                }
+                org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !r.isActive());
+                release.countDown();
+                org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !saw.isEmpty()
+                        && MemoryEvent.LISTENER_OVERFLOW.equals(saw.get(saw.size() - 1).reason()));
+                assertTrue(saw.size() <= 2, "at most the event it was stuck on, then the notice: " + saw);
+            }
         }
 
         @Test

@@ -16,6 +16,7 @@ final class Entries {
     }
 
     static AccessLogEntry entry(String agent, AccessAction action, String namespace, boolean success, long millis) {
-        return new AccessLogEntry(millis, agent, action, namespace, "k", success, success ? null : "Insufficient permissions");
+        return new AccessLogEntry(millis, agent, action, namespace, "k", success,
+                success ? null : "Insufficient permissions");
     }
 }

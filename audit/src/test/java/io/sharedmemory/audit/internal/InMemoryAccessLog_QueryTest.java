@@ -99,6 +99,7 @@ class InMemoryAccessLog_QueryTest {
         // kept: 7 8 9 10; even ones: 8 10
         assertEquals(List.of(entry("even", 8), entry("even", 10)),
                 small.query(AccessLogQuery.builder().agentId("even").build()));
-        assertEquals(List.of(entry("even", 10)), small.query(AccessLogQuery.builder().agentId("even").limit(1).build()));
+        assertEquals(List.of(entry("even", 10)),
+                small.query(AccessLogQuery.builder().agentId("even").limit(1).build()));
     }
 }

@@ -13,8 +13,9 @@ import java.util.function.LongFunction;
  * is delivered; a consumer that falls a whole ring behind receives the notice made by {@code overflowNotice} and ends.
  *
  * <p>Invariants: {@code delivered} only grows and is the sequence after the last event handed to the callback;
- * once {@code active} is false no further event is handed over (except the one in progress) and the thread ends;
- * {@code onEnd} runs exactly once.
+ * once {@code active} is false no further journal event is handed over (except the one in progress) and the thread
+ * ends; a consumer cut off for lagging receives exactly one overflow notice unless it was stopped (unsubscribed)
+ * first; {@code onEnd} runs exactly once.
  */
 final class Delivery<E> implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
@@ -29,6 +30,11 @@ final class Delivery<E> implements Runnable {
     private volatile long delivered;
     private volatile boolean inCallback;
     private volatile boolean ended;
+    /** Set first thing by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback
+     *  that is starting. */
+    private volatile boolean stopped;
+    private volatile boolean overflowed;
+    private volatile long missed;
     volatile boolean sleeping;
     private long cursor;
     /** Callback failures, touched only by the delivery thread; the first is logged in full, then every 1000th. */
@@ -74,11 +80,7 @@ final class Delivery<E> implements Runnable {
                     delivered = c;
                     spins = 0;
                 } else if (e != null && e.seq > c) {
-                    long missed = journal.tail() - c;
-                    LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", thread.getName(), missed);
-                    active = false;
-                    handOver(overflowNotice.apply(missed));
-                    return;
+                    cutOff(journal.tail() - c);
                 } else if (c < journal.tail() || spins < SPINS) {
                     spins++;
                     if (spins > SPINS) {
@@ -102,14 +104,45 @@ final class Delivery<E> implements Runnable {
                     spins = 0;
                 }
             }
+            if (overflowed && !stopped) {
+                handOver(overflowNotice.apply(missed));
+            }
         } finally {
             end();
         }
     }
 
+    long delivered() {
+        return delivered;
+    }
+
+    /** Ends delivery because the consumer fell a whole ring behind; it is told when it next gets control. */
+    void cutOff(long behind) {
+        synchronized (this) {
+            if (overflowed || !active) {
+                return;
+            }
+            missed = behind;
+            overflowed = true;
+            active = false;
+        }
+        journal.unregister(this);
+        LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", thread.getName(), behind);
+        if (Thread.currentThread() != thread) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    boolean overflowed() {
+        return overflowed;
+    }
+
     private void handOver(E event) {
         inCallback = true;
         try {
+            if (stopped) {
+                return; // stop() may have looked at inCallback before it was set, and could not interrupt this call
+            }
             callback.accept(event);
         } catch (VirtualMachineError fatal) {
             throw fatal;
@@ -129,6 +162,7 @@ final class Delivery<E> implements Runnable {
 
     /** Stops delivery; interrupts a callback blocked on another thread's behalf. Idempotent, callable from anywhere. */
     void stop() {
+        stopped = true;
         if (!active && ended) {
             return;
         }

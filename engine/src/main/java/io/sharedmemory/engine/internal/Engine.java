@@ -447,14 +447,15 @@ public final class Engine implements SharedMemory {
             audit(p, now, agentId, AccessAction.READ, namespace, null, false, DENIED_TEXT);
             return null;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        // sorted by key: a stable, predictable order whatever the store's own iteration order
+        Map<String, Object> live = new java.util.TreeMap<>();
         ns.store.forEach((k, e) -> {
             if (!e.isExpiredAt(now)) {
-                out.put(k, e.value());
+                live.put(k, e.value());
             }
         });
         audit(p, now, agentId, AccessAction.READ, namespace, null, true, null);
-        return out;
+        return new LinkedHashMap<>(live);
     }
 
     // ---------------------------------------------------------------- subscriptions, broadcast, listeners

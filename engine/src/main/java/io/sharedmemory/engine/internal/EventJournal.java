@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>A consumer at cursor {@code c} reads slot {@code c & mask}: an envelope with sequence {@code c} is its next
  *       event; a smaller sequence (or none) means {@code c} is claimed but not yet stored, or not claimed yet; a larger
  *       one means {@code c} was overwritten — the consumer fell a whole ring behind, and is cut off and told. Nothing
- *       is ever skipped silently.</li>
+ *       is ever skipped silently. A consumer stuck in its callback is found by the producer's periodic check and cut
+ *       off the same way, without waiting for it to return.</li>
  *   <li>No wake-up is lost: a consumer announces it is going to sleep ({@code sleeping}, then {@code sleepers}, both
  *       volatile) before it re-checks the ring; a producer stores (volatile) before it reads {@code sleepers}. Under
  *       sequential consistency of volatile accesses one of the two sees the other.</li>
@@ -48,11 +49,27 @@ final class EventJournal {
     private final AtomicInteger sleepers = new AtomicInteger();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile int consumerCount;
+    /** Every {@code checkMask + 1} events the producer looks for consumers a whole ring behind (amortized O(1)). */
+    private final long checkMask;
 
     EventJournal(int minCapacity) {
         int capacity = Integer.highestOneBit(Math.max(16, minCapacity) - 1) << 1;
         this.ring = new AtomicReferenceArray<>(capacity);
         this.mask = capacity - 1;
+        this.checkMask = Math.max(1, capacity / 8) - 1;
+    }
+
+    /**
+     * Cuts off consumers that are a whole ring behind, even one stuck in its callback: it is no longer active at once,
+     * and is told (its last event) when its callback returns.
+     */
+    private void cutOffLaggards(long seq) {
+        for (Delivery<?> d : consumers) {
+            long behind = seq - d.delivered();
+            if (behind >= capacity()) {
+                d.cutOff(behind);
+            }
+        }
     }
 
     int capacity() {
@@ -74,6 +91,9 @@ final class EventJournal {
     void publish(Object event) {
         long seq = tail.getAndIncrement();
         ring.set((int) (seq & mask), new Envelope(seq, event));
+        if ((seq & checkMask) == 0 && seq != 0) {
+            cutOffLaggards(seq);
+        }
         if (sleepers.get() != 0 && !wakeRequested.get() && wakeRequested.compareAndSet(false, true)) {
             for (Delivery<?> d : consumers) {
                 if (d.sleeping) {

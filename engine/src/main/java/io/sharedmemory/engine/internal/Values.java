@@ -20,8 +20,22 @@ final class Values {
         if (value == null) {
             throw new InvalidValueException("Invalid value: null (null is allowed only inside maps and lists)");
         }
-        Snapshotter s = new Snapshotter(maxBytes);
-        return s.copy(value);
+        Class<?> c = value.getClass();
+        if (c == String.class) {
+            if (((String) value).length() + 2L > maxBytes) {
+                throw new InvalidValueException("Invalid value: larger than the limit of " + maxBytes
+                        + " bytes (estimated JSON size)");
+            }
+            return value;
+        }
+        if (c == Boolean.class || c == Integer.class || c == Long.class) {
+            return value;
+        }
+        try {
+            return new Snapshotter(maxBytes, "value", false).copy(value);
+        } catch (InvalidValueException e) {
+            throw located(value, maxBytes, "value", e);
+        }
     }
 
     static Map<String, Object> snapshotMetadata(Map<String, Object> metadata, long maxBytes)
@@ -29,9 +43,24 @@ final class Values {
         if (metadata == null || metadata.isEmpty()) {
             return Map.of();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata").copy(metadata);
-        return copy;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata", false)
+                    .copy(metadata);
+            return copy;
+        } catch (InvalidValueException e) {
+            throw located(metadata, maxBytes, "metadata", e);
+        }
+    }
+
+    /** Copies again, tracking where it is, so that the message of a refusal names the place: refusals are rare. */
+    private static InvalidValueException located(Object value, long maxBytes, String root, InvalidValueException first) {
+        try {
+            new Snapshotter(maxBytes, root, true).copy(value);
+        } catch (InvalidValueException e) {
+            return e;
+        }
+        return first;
     }
 
     static long estimatedBytes(Object snapshot) {
@@ -57,26 +86,31 @@ final class Values {
     private static final class Snapshotter {
         private final long maxBytes;
         private final String root;
-        /** Containers on the path from the root to the current one, for cycle detection; made on first use. */
+        private final boolean locate;
+        /** The container at depth 0; the deeper ones on the current path go to {@code path}, made when needed. */
+        private Object outermost;
         private Object[] path;
-        /** The key or index taken at each level of {@code path}, for error messages only. */
+        /** The key or index taken at each level, only when {@code locate}: for error messages. */
         private Object[] segments;
         private int depth;
         private long total;
 
-        Snapshotter(long maxBytes) {
-            this(maxBytes, "value");
-        }
-
-        Snapshotter(long maxBytes, String root) {
+        Snapshotter(long maxBytes, String root, boolean locate) {
             this.maxBytes = maxBytes;
             this.root = root;
+            this.locate = locate;
+            if (locate) {
+                segments = new Object[SharedMemory.MAX_DEPTH + 1];
+            }
         }
 
         /** The path to where the snapshot is, built only for an error message. */
         private String where() {
             StringBuilder b = new StringBuilder(root);
-            for (int i = 0; i < depth && segments != null; i++) {
+            if (segments == null) {
+                return root;
+            }
+            for (int i = 0; i < depth; i++) {
                 Object s = segments[i];
                 if (s instanceof Integer n) {
                     b.append('[').append(n).append(']');
@@ -138,14 +172,20 @@ final class Values {
         }
 
         private void enter(Object container) throws InvalidValueException {
-            if (path == null) {
-                path = new Object[4];
-                segments = new Object[4];
-            } else if (depth == path.length && depth < SharedMemory.MAX_DEPTH) {
-                path = java.util.Arrays.copyOf(path, Math.min(depth * 2, SharedMemory.MAX_DEPTH));
-                segments = java.util.Arrays.copyOf(segments, path.length);
+            if (depth == 0) {
+                outermost = container;
+                depth = 1;
+                return;
             }
-            for (int i = 0; i < depth; i++) {
+            if (container == outermost) {
+                throw new InvalidValueException("Invalid value at " + where() + ": cyclic structure");
+            }
+            if (path == null) {
+                path = new Object[8];
+            } else if (depth == path.length) {
+                path = java.util.Arrays.copyOf(path, depth * 2);
+            }
+            for (int i = 1; i < depth; i++) {
                 if (path[i] == container) {
                     throw new InvalidValueException("Invalid value at " + where() + ": cyclic structure");
                 }
@@ -155,13 +195,20 @@ final class Values {
                         + SharedMemory.MAX_DEPTH + " levels");
             }
             path[depth] = container;
-            segments[depth] = null;
             depth++;
         }
 
         private void leave() {
             depth--;
-            path[depth] = null;
+            if (depth > 0) {
+                path[depth] = null;
+            }
+        }
+
+        private void at(Object segment) {
+            if (locate) {
+                segments[depth - 1] = segment;
+            }
         }
 
         private Object copyMap(Map<?, ?> m) throws InvalidValueException {
@@ -185,7 +232,7 @@ final class Values {
                     }
                     add(ks.length() + 4L);
                     keys[i] = ks;
-                    segments[depth - 1] = ks;
+                    at(ks);
                     values[i] = copy(e.getValue());
                     i++;
                 }
@@ -211,7 +258,7 @@ final class Values {
             }
             for (int i = 0; i < elements.length; i++) {
                 add(1);
-                segments[depth - 1] = i;
+                at(i);
                 elements[i] = copy(elements[i]);
             }
             leave();

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * Every case is built from fresh copies of the sample values, so a strategy cannot pass by remembering instances. A
  * strategy that is deliberately not deterministic (for instance one that consults a clock) overrides the test it
- * cannot pass and says why.
+ * cannot pass (the test methods are public for that) and says why, for instance with {@code @Disabled("…")}.
  */
 public abstract class ConflictStrategyConformance {
     /** The namespace every case's context names. */
@@ -180,7 +180,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void name_isNonBlankStrippedAndStable() {
+    public void name_isNonBlankStrippedAndStable() {
         ConflictStrategy strategy = createStrategy();
         String name = strategy.name();
         assertNotNull(name, "name()");
@@ -191,7 +191,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void resolve_neverReturnsNullNorThrowsForJsonLikeInputs() {
+    public void resolve_neverReturnsNullNorThrowsForJsonLikeInputs() {
         ConflictStrategy strategy = createStrategy();
         for (Case c : cases(false)) {
             Resolution r;
@@ -206,7 +206,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void resolve_doesNotMutateItsInputs() {
+    public void resolve_doesNotMutateItsInputs() {
         ConflictStrategy strategy = createStrategy();
         List<Case> pristine = cases(true);
         List<Case> handed = cases(true);
@@ -221,7 +221,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void resolve_replacesOnlyWithJsonLikeValuesAndMetadata() {
+    public void resolve_replacesOnlyWithJsonLikeValuesAndMetadata() {
         ConflictStrategy strategy = createStrategy();
         for (Case c : cases(false)) {
             Resolution r = strategy.resolve(c.existing(), c.incoming(), c.context());
@@ -235,7 +235,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void resolve_isDeterministicForEqualInputs() {
+    public void resolve_isDeterministicForEqualInputs() {
         ConflictStrategy strategy = createStrategy();
         List<Case> first = cases(false);
         List<Case> second = cases(false);
@@ -252,7 +252,7 @@ public abstract class ConflictStrategyConformance {
     }
 
     @Test
-    void resolve_isThreadSafeUnderConcurrentCalls() throws Exception {
+    public void resolve_isThreadSafeUnderConcurrentCalls() throws Exception {
         ConflictStrategy strategy = createStrategy();
         List<Case> cases = cases(false);
         List<Decision> expected = new ArrayList<>(cases.size());

@@ -51,7 +51,7 @@ class Strategies_RegistrationTest {
         }
     }
 
-    /** The values of {@code wanted} on each {@code <tag>} whose {@code attr} is {@code value} (any when attr is null). */
+    /** The values of {@code wanted} on each {@code <tag>} whose {@code attr} is {@code value} (all if attr is null). */
     private static List<String> attributeOf(String xml, String tag, String attr, String value, String wanted) {
         List<String> out = new ArrayList<>();
         Matcher element = Pattern.compile("<" + tag + "\\b([^>]*)/?>").matcher(xml);
