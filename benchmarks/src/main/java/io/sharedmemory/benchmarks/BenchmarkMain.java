@@ -54,7 +54,7 @@ public final class BenchmarkMain {
         Files.createDirectories(out);
         String settings = quick
                 ? "quick: 1 fork, warm-up 3 × 0.4 s, measurement 2 × 0.4 s per benchmark"
-                : "full: " + forks + " fork(s), warm-up 3 × 1 s, measurement 5 × 1 s per benchmark";
+                : "full: " + forks + " fork(s), warm-up 5 × 1 s, measurement 5 × 1 s per benchmark";
         Path settingsFile = out.resolve("settings.txt");
         if (summaryOnly) {
             settings = Files.exists(settingsFile) ? Files.readString(settingsFile).strip() : "as found";
@@ -94,7 +94,7 @@ public final class BenchmarkMain {
                 .param("subject", subjects.toArray(String[]::new))
                 .threads(threads)
                 .forks(quick ? 1 : forks)
-                .warmupIterations(3)
+                .warmupIterations(quick ? 3 : 5)
                 .warmupTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(quick ? TimeValue.milliseconds(400) : TimeValue.seconds(1))
