@@ -105,7 +105,7 @@ public final class Summary {
             Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
             Map<String, Object> secondary = (Map<String, Object>) r.getOrDefault("secondaryMetrics", Map.of());
             double score = (Double) primary.get("score");
-            double error = primary.get("scoreError") instanceof Double d && !d.isNaN() ? d : 0;
+            Double error = primary.get("scoreError") instanceof Double d && !d.isNaN() ? d : null; // < 3 iterations
             Double alloc = metric(secondary, "gc.alloc.rate.norm");
 
             Map<String, Object> row = new LinkedHashMap<>();
