@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.osgi.service.component.annotations.Component;
 
@@ -25,17 +26,24 @@ import org.osgi.service.component.annotations.Component;
 public final class InMemoryAccessLog implements AccessLog {
     /*
      * Invariants.
-     * - Each recorded entry takes a unique sequence number from the current ring's tail counter (getAndIncrement), so
-     *   sequence order is one total order that agrees with every thread's own order of record() calls.
-     * - Slot (seq % capacity) holds the published node with the highest sequence number mapped to it: a writer only
+     * - The log is split into stripes, each a ring with its own tail; a thread always records into the same stripe
+     *   (threads are dealt stripes in turn), so concurrent recorders rarely share a counter or a cache line. Each stripe
+     *   keeps its newest `capacity` entries, so the newest `capacity` entries of the whole log are always among them
+     *   (memory: up to stripes × capacity references; queries and size() see exactly the newest `capacity`).
+     * - Within a stripe, each entry takes a unique sequence number from the ring's tail (getAndIncrement), so sequence
+     *   order agrees with every thread's own order of record() calls. Across stripes, entries are ordered by the
+     *   System.nanoTime() stamp taken when record() began: an entry whose record() returned before another's began
+     *   comes first.
+     * - Slot index(seq) holds the published node with the highest sequence number mapped to it: a writer only
      *   replaces a node with a lower number (CAS), so a writer stalled between claiming and publishing can never
-     *   overwrite a newer entry.
-     * - A query reads the tail t once and returns the nodes numbered [max(floor, t - capacity), t) that are in their
-     *   slot, oldest first. Claimed-but-unpublished numbers are skipped, so a query never waits on a writer; an entry
-     *   whose record() returned before the query began is returned unless capacity newer ones followed it.
-     * - capacity(n) seals the ring by adding SEALED to its tail, waits until every number claimed before the seal is
-     *   published (a writer is a few instructions from doing so), copies the newest entries into a new ring that
-     *   continues the numbering (its floor is the oldest number it holds), and publishes it through the volatile
+     *   overwrite a newer entry. Consecutive numbers map to slots on different cache lines.
+     * - A query reads each stripe's tail t once and takes the nodes numbered [max(floor, t - capacity), t) that are in
+     *   their slot, then merges the stripes newest first by stamp up to `capacity` entries. Claimed-but-unpublished
+     *   numbers are skipped, so a query never waits on a writer; an entry whose record() returned before the query
+     *   began is returned unless `capacity` newer ones followed it.
+     * - capacity(n) seals each stripe's ring by adding SEALED to its tail, waits until every number claimed before the
+     *   seal is published (a writer is a few instructions from doing so), copies the newest entries into a new ring
+     *   that continues the numbering (its floor is the oldest number it holds), and publishes it through the volatile
      *   `ring`. Writers and queries that meet a sealed ring spin until its successor is published. Resizes are
      *   serialized and rare (the engine's maxLogSize).
      */
@@ -44,29 +52,59 @@ public final class InMemoryAccessLog implements AccessLog {
     public static final int DEFAULT_CAPACITY = 1000;
 
     private static final long SEALED = 1L << 62;
+    private static final long SPREAD = 17;
+    private static final int MAX_STRIPES = 8;
 
     private static final class Node {
         // set once, before the node is published by the CAS that makes it visible (never changed after)
         long seq;
+        /** {@link System#nanoTime()} when recorded: orders entries of different stripes. */
+        final long stamp;
         final AccessLogEntry entry;
 
-        Node(AccessLogEntry entry) {
+        Node(AccessLogEntry entry, long stamp) {
             this.entry = entry;
+            this.stamp = stamp;
+        }
+    }
+
+    /** A counter alone on its cache line: the tails of different stripes must not share one. */
+    private static final class PaddedCounter {
+        private static final int AT = 16;
+        private final AtomicLongArray cells = new AtomicLongArray(2 * AT);
+
+        PaddedCounter(long start) {
+            cells.set(AT, start);
+        }
+
+        long get() {
+            return cells.get(AT);
+        }
+
+        long getAndIncrement() {
+            return cells.getAndIncrement(AT);
+        }
+
+        long getAndAdd(long delta) {
+            return cells.getAndAdd(AT, delta);
         }
     }
 
     private static final class Ring {
         final int capacity;
         final AtomicReferenceArray<Node> slots;
-        final AtomicLong tail;
+        final PaddedCounter tail;
+        final int mask;
         /** The lowest number this ring can hold: those below were dropped by a resize. */
         final long floor;
 
         Ring(int capacity, long floor, long start) {
             this.capacity = capacity;
-            this.slots = new AtomicReferenceArray<>(capacity);
+            int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+            this.slots = new AtomicReferenceArray<>(Math.max(size, capacity));
+            this.mask = slots.length() - 1;
             this.floor = floor;
-            this.tail = new AtomicLong(start);
+            this.tail = new PaddedCounter(start);
         }
 
         long oldest(long tail) {
@@ -74,7 +112,9 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         int index(long seq) {
-            return (int) (seq % capacity);
+            // consecutive numbers land SPREAD slots apart, on different cache lines: threads recording at the same
+            // time do not fight over one line (an odd multiplier is a bijection modulo a power of two)
+            return (int) ((seq * SPREAD) & mask);
         }
 
         void publish(Node node) {
@@ -95,108 +135,63 @@ public final class InMemoryAccessLog implements AccessLog {
         }
     }
 
-    private volatile Ring ring;
-    private final Object resizeLock = new Object();
-
-    /** Creates a log that keeps the newest {@value #DEFAULT_CAPACITY} entries. */
-    public InMemoryAccessLog() {
-        this(DEFAULT_CAPACITY);
-    }
-
     /**
-     * Creates a log that keeps the newest {@code capacity} entries.
-     *
-     * @param capacity at least 1
+     * One thread's (or a few threads') share of the log: a ring with its own tail, so that recording threads on
+     * different stripes never write the same cache line.
      */
-    public InMemoryAccessLog(int capacity) {
-        this.ring = new Ring(checkCapacity(capacity), 0, 0);
-    }
+    private static final class Stripe {
+        private volatile Ring ring;
 
-    @Override
-    public void record(AccessLogEntry entry) {
-        Objects.requireNonNull(entry, "entry");
-        // allocated before a number is claimed: between claiming and publishing nothing may fail, or a resize would
-        // wait for this number forever
-        Node node = new Node(entry);
-        while (true) {
+        Stripe(int capacity) {
+            ring = new Ring(capacity, 0, 0);
+        }
+
+        void record(Node node) {
+            while (true) {
+                Ring r = ring;
+                long seq = r.tail.getAndIncrement();
+                if (seq < SEALED) {
+                    node.seq = seq;
+                    r.publish(node);
+                    return;
+                }
+                awaitSuccessor(r);
+            }
+        }
+
+        /** @return the published nodes of the window, oldest first */
+        List<Node> window() {
+            Ring r;
+            long t;
+            while (true) {
+                r = ring;
+                t = r.tail.get();
+                if (t < SEALED) {
+                    break;
+                }
+                awaitSuccessor(r);
+            }
+            List<Node> out = new ArrayList<>((int) Math.min(t - r.oldest(t), 1 << 16));
+            for (long s = r.oldest(t); s < t; s++) {
+                Node n = r.at(s);
+                if (n != null) {
+                    out.add(n);
+                }
+            }
+            return out;
+        }
+
+        long size() {
             Ring r = ring;
-            long seq = r.tail.getAndIncrement();
-            if (seq < SEALED) {
-                node.seq = seq;
-                r.publish(node);
-                return;
+            long t = r.tail.get();
+            if (t >= SEALED) {
+                // a resize is copying; it keeps at most the smaller of both capacities, and counting more is harmless
+                t -= SEALED;
             }
-            awaitSuccessor(r);
+            return t - r.oldest(t);
         }
-    }
 
-    @Override
-    public List<AccessLogEntry> query(AccessLogQuery query) {
-        Objects.requireNonNull(query, "query");
-        Ring r;
-        long t;
-        while (true) {
-            r = ring;
-            t = r.tail.get();
-            if (t < SEALED) {
-                break;
-            }
-            awaitSuccessor(r);
-        }
-        long from = r.oldest(t);
-        int limit = query.limit();
-        List<AccessLogEntry> out = new ArrayList<>(limit > 0 ? Math.min(limit, r.capacity) : 16);
-        if (limit == 0) {
-            for (long s = from; s < t; s++) {
-                Node n = r.at(s);
-                if (n != null && query.matches(n.entry)) {
-                    out.add(n.entry);
-                }
-            }
-        } else {
-            // newest first until the limit, then reversed: the limit keeps the newest matches
-            for (long s = t - 1; s >= from && out.size() < limit; s--) {
-                Node n = r.at(s);
-                if (n != null && query.matches(n.entry)) {
-                    out.add(n.entry);
-                }
-            }
-            Collections.reverse(out);
-        }
-        return Collections.unmodifiableList(out);
-    }
-
-    /**
-     * @return how many entries it holds: the entries recorded so far, at most the capacity (an entry being recorded at
-     *         this moment may already be counted)
-     */
-    @Override
-    public long size() {
-        Ring r = ring;
-        long t = r.tail.get();
-        if (t >= SEALED) {
-            // a resize is copying; it keeps at most the smaller of both capacities, and counting more is harmless
-            t -= SEALED;
-        }
-        return t - r.oldest(t);
-    }
-
-    /** @return how many entries it keeps at most */
-    public int capacity() {
-        return ring.capacity;
-    }
-
-    /**
-     * Sets how many entries to keep, keeping the newest ones. Recording waits (spinning) while the entries are copied,
-     * so call it rarely: when the engine binds the log and when its {@code maxLogSize} changes.
-     *
-     * @param maxEntries at least 1
-     * @throws IllegalArgumentException when below 1
-     */
-    @Override
-    public void capacity(int maxEntries) {
-        checkCapacity(maxEntries);
-        synchronized (resizeLock) {
+        void resize(int maxEntries) {
             Ring old = ring;
             if (old.capacity == maxEntries) {
                 return;
@@ -219,22 +214,143 @@ public final class InMemoryAccessLog implements AccessLog {
             }
             ring = next;
         }
+
+        private void awaitSuccessor(Ring current) {
+            int spins = 0;
+            while (ring == current) {
+                if (++spins % 1024 == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    private static final AtomicInteger NEXT_STRIPE = new AtomicInteger();
+    /** Threads are dealt stripes in turn, so that the first threads to record never share one. */
+    private static final ThreadLocal<Integer> STRIPE_OF_THREAD =
+            ThreadLocal.withInitial(NEXT_STRIPE::getAndIncrement);
+
+    private final Stripe[] stripes;
+    private final int stripeMask;
+    private volatile int capacity;
+    private final Object resizeLock = new Object();
+
+    /** Creates a log that keeps the newest {@value #DEFAULT_CAPACITY} entries. */
+    public InMemoryAccessLog() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Creates a log that keeps the newest {@code capacity} entries.
+     *
+     * @param capacity at least 1
+     */
+    public InMemoryAccessLog(int capacity) {
+        this(capacity, Runtime.getRuntime().availableProcessors());
+    }
+
+    InMemoryAccessLog(int capacity, int parallelism) {
+        this.capacity = checkCapacity(capacity);
+        int n = Integer.highestOneBit(Math.max(1, Math.min(MAX_STRIPES, parallelism) * 2 - 1));
+        this.stripes = new Stripe[n];
+        for (int i = 0; i < n; i++) {
+            stripes[i] = new Stripe(capacity);
+        }
+        this.stripeMask = n - 1;
+    }
+
+    @Override
+    public void record(AccessLogEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        // allocated before a number is claimed: between claiming and publishing nothing may fail, or a resize would
+        // wait for this number forever
+        Node node = new Node(entry, System.nanoTime());
+        stripes[STRIPE_OF_THREAD.get() & stripeMask].record(node);
+    }
+
+    @Override
+    public List<AccessLogEntry> query(AccessLogQuery query) {
+        Objects.requireNonNull(query, "query");
+        int cap = capacity;
+        List<List<Node>> views = new ArrayList<>(stripes.length);
+        for (Stripe s : stripes) {
+            views.add(s.window());
+        }
+        int[] next = new int[views.size()];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = views.get(i).size() - 1;
+        }
+        int limit = query.limit();
+        List<AccessLogEntry> out = new ArrayList<>(limit > 0 ? Math.min(limit, cap) : 16);
+        // newest first across the stripes, by stamp, over the newest `capacity` entries; then reversed
+        for (int taken = 0; taken < cap; taken++) {
+            int pick = -1;
+            long best = Long.MIN_VALUE;
+            for (int i = 0; i < next.length; i++) {
+                if (next[i] >= 0) {
+                    long stamp = views.get(i).get(next[i]).stamp;
+                    if (pick < 0 || stamp - best > 0) {
+                        pick = i;
+                        best = stamp;
+                    }
+                }
+            }
+            if (pick < 0) {
+                break;
+            }
+            Node n = views.get(pick).get(next[pick]--);
+            if (query.matches(n.entry)) {
+                out.add(n.entry);
+                if (limit > 0 && out.size() == limit) {
+                    break;
+                }
+            }
+        }
+        Collections.reverse(out);
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * @return how many entries it holds: the entries recorded so far, at most the capacity (an entry being recorded at
+     *         this moment may already be counted)
+     */
+    @Override
+    public long size() {
+        long total = 0;
+        for (Stripe s : stripes) {
+            total += s.size();
+        }
+        return Math.min(total, capacity);
+    }
+
+    /** @return how many entries it keeps at most */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Sets how many entries to keep, keeping the newest ones. Recording waits (spinning) while the entries are copied,
+     * so call it rarely: when the engine binds the log and when its {@code maxLogSize} changes.
+     *
+     * @param maxEntries at least 1
+     * @throws IllegalArgumentException when below 1
+     */
+    @Override
+    public void capacity(int maxEntries) {
+        checkCapacity(maxEntries);
+        synchronized (resizeLock) {
+            for (Stripe s : stripes) {
+                s.resize(maxEntries);
+            }
+            capacity = maxEntries;
+        }
     }
 
     @Override
     public String toString() {
-        return "InMemoryAccessLog[size=" + size() + ", capacity=" + capacity() + "]";
-    }
-
-    private void awaitSuccessor(Ring current) {
-        int spins = 0;
-        while (ring == current) {
-            if (++spins % 1024 == 0) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
-        }
+        return "InMemoryAccessLog[size=" + size() + ", capacity=" + capacity() + ", stripes=" + stripes.length + "]";
     }
 
     private static int checkCapacity(int capacity) {

@@ -219,7 +219,10 @@ public final class Engine implements SharedMemory {
     WriteResult write0(String namespace, String key, Object value, String agentId, WriteOptions options) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
-        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        // an existing namespace's name was checked when it was created
+        Namespace ns = namespace == null ? null : namespaces.get(namespace);
+        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
+                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
         if (err != null) {
             return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, err, null);
         }
@@ -227,7 +230,6 @@ public final class Engine implements SharedMemory {
         if (auditMissing(p)) {
             return WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, AUDIT_UNAVAILABLE_TEXT);
         }
-        Namespace ns = namespaces.get(namespace);
         if (ns == null) {
             return refuseWrite(p, now, namespace, key, agentId, Status.NO_NAMESPACE, 0, missing(namespace), null);
         }
@@ -337,7 +339,10 @@ public final class Engine implements SharedMemory {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         Namespace ns = namespace == null ? null : namespaces.get(namespace);
-        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
+        MemoryEntry e = ns == null || key == null ? null : ns.store.get(key);
+        // names already stored were checked when they were created or written
+        String err = e != null ? Names.checkAgent(agentId)
+                : ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
                 : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
         if (err != null) {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, err);
@@ -354,7 +359,6 @@ public final class Engine implements SharedMemory {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, DENIED_TEXT);
             return null;
         }
-        MemoryEntry e = ns.store.get(key);
         if (e == null) {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, "Key not found");
             return null;

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Invariants:
  * <ul>
  *   <li>Sequences are claimed with {@code getAndIncrement}, so they are unique and dense; the event with sequence
- *       {@code s} is stored in slot {@code s & mask} in an envelope that carries {@code s}.</li>
+ *       {@code s} is stored in slot {@code s & mask} in an envelope that carries {@code s}, and a slot only ever moves to
+ *       a higher sequence (a CAS), so a producer late by a whole lap cannot hide a newer event.</li>
  *   <li>A consumer at cursor {@code c} reads slot {@code c & mask}: an envelope with sequence {@code c} is its next
  *       event; a smaller sequence (or none) means {@code c} is claimed but not yet stored, or not claimed yet; a larger
  *       one means {@code c} was overwritten — the consumer fell a whole ring behind, and is cut off and told. Nothing
@@ -89,8 +90,27 @@ final class EventJournal {
     }
 
     void publish(Object event) {
-        long seq = tail.getAndIncrement();
-        ring.set((int) (seq & mask), new Envelope(seq, event));
+        store(claim(), event);
+    }
+
+    long claim() {
+        return tail.getAndIncrement();
+    }
+
+    /**
+     * Stores the event claimed as {@code seq}, unless a newer one already holds the slot: a producer descheduled
+     * between its claim and its store for a whole lap must not overwrite the newer event (a consumer waiting for that
+     * one would wait for ever); its own event is then older than the ring, and whoever still wanted it is cut off.
+     */
+    void store(long seq, Object event) {
+        int i = (int) (seq & mask);
+        Envelope envelope = new Envelope(seq, event);
+        for (;;) {
+            Envelope current = ring.get(i);
+            if ((current != null && current.seq > seq) || ring.compareAndSet(i, current, envelope)) {
+                break;
+            }
+        }
         if ((seq & checkMask) == 0 && seq != 0) {
             cutOffLaggards(seq);
         }

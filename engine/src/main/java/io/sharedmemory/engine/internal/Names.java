@@ -21,6 +21,30 @@ final class Names {
     }
 
     static String check(String what, String s, int maxLength) {
+        if (s != null && isPlain(s, maxLength)) {
+            return null;
+        }
+        return explain(what, s, maxLength);
+    }
+
+    /** The common case, small enough to inline: 1..max printable ASCII characters, not all spaces. */
+    private static boolean isPlain(String s, int maxLength) {
+        int n = s.length();
+        if (n == 0 || n > maxLength) {
+            return false;
+        }
+        boolean blank = true;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+            blank &= c == 0x20;
+        }
+        return !blank;
+    }
+
+    private static String explain(String what, String s, int maxLength) {
         if (s == null) {
             return "Invalid " + what + ": null";
         }

@@ -1,0 +1,90 @@
+package io.sharedmemory.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The executable jar as a service manager runs it: stdin closed, it starts, reads {@code conf/}, stays up, and on
+ * SIGTERM stops the framework so every component is deactivated. The access log written by the file audit sink is the
+ * witness that the platform came up with every plugin: the namespaces declared in {@code conf/} are created, and
+ * audited, only once the engine, the plugins and Config Admin are all there.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class ExecutableJar_HeadlessTest {
+    private static final Path DIR = Path.of(System.getProperty("distribution.dir", "."));
+    private Path run;
+    private Process process;
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+        if (run != null) {
+            try (Stream<Path> files = Files.walk(run)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void startsWithStdinClosedStaysUpAndStopsCleanlyOnSigterm() throws Exception {
+        run = Files.createDirectories(DIR.resolve("target/headless-run"));
+        Path conf = Files.createDirectories(run.resolve("conf"));
+        try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, conf.resolve(f.getFileName()));
+            }
+        }
+        Path output = run.resolve("output.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "-jar", DIR.resolve("target/sharedmemory.jar").toAbsolutePath().toString())
+                .directory(run.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+
+        Path audit = run.resolve("audit/access.jsonl");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(Files.exists(audit) && declaredBoth(Files.readAllLines(audit, StandardCharsets.UTF_8)))) {
+            assertTrue(process.isAlive(), () -> "exited early: " + read(output));
+            assertTrue(System.nanoTime() < deadline, () -> "conf/ namespaces not audited within 60 s: " + read(output));
+            Thread.sleep(50); // polling a file another process writes; no event to wait on
+        }
+        assertTrue(process.isAlive(), "stays up with stdin closed");
+
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "stops within 30 s of SIGTERM");
+        assertEquals(143, process.exitValue(), "128 + SIGTERM");
+        String out = read(output);
+        assertTrue(out.contains("sharedmemory: framework stopped, every component deactivated"), out);
+    }
+
+    private static boolean declaredBoth(List<String> lines) {
+        return lines.stream().anyMatch(l -> l.contains("\"CREATE_NAMESPACE\"") && l.contains("\"tasks\""))
+                && lines.stream().anyMatch(l -> l.contains("\"CREATE_NAMESPACE\"") && l.contains("\"scores\""));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}

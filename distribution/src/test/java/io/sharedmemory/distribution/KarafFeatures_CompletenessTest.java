@@ -1,0 +1,103 @@
+package io.sharedmemory.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+/**
+ * The Karaf feature descriptor stays in step with the executable distribution: it is well-formed XML in the features
+ * namespace, and every sharedmemory bundle exported into {@code sharedmemory.jar} is installed by some feature (as a
+ * {@code mvn:io.sharedmemory/<artifact>/<version>} URL, the version filled in by the build).
+ */
+class KarafFeatures_CompletenessTest {
+    private static final Path DIR = Path.of(System.getProperty("distribution.dir", "."));
+    private static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
+
+    private static Document features() throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        return f.newDocumentBuilder().parse(DIR.resolve("target/karaf/features.xml").toFile());
+    }
+
+    private static Set<String> featureBundleUrls() throws Exception {
+        NodeList bundles = features().getElementsByTagNameNS("http://karaf.apache.org/xmlns/features/v1.6.0",
+                "bundle");
+        Set<String> urls = new TreeSet<>();
+        for (int i = 0; i < bundles.getLength(); i++) {
+            urls.add(bundles.item(i).getTextContent().strip());
+        }
+        return urls;
+    }
+
+    /** @return the Maven artifact ids of the sharedmemory bundles embedded in the executable jar */
+    private static Set<String> distributionArtifacts() throws IOException {
+        Set<String> artifacts = new TreeSet<>();
+        try (JarFile jar = new JarFile(DIR.resolve("target/sharedmemory.jar").toFile())) {
+            Pattern embedded = Pattern.compile("jar/(sharedmemory-[a-z-]+)-" + Pattern.quote(VERSION) + "\\.jar");
+            jar.stream().forEach(e -> {
+                Matcher m = embedded.matcher(e.getName());
+                if (m.matches()) {
+                    artifacts.add(m.group(1));
+                }
+            });
+        }
+        return artifacts;
+    }
+
+    @Test
+    void isWellFormedAndNamesItsRepositoryWithTheVersion() throws Exception {
+        Document d = features();
+        assertEquals("features", d.getDocumentElement().getLocalName());
+        assertEquals("sharedmemory-" + VERSION, d.getDocumentElement().getAttribute("name"));
+        for (String url : featureBundleUrls()) {
+            assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION)),
+                    () -> "not a filtered mvn: URL of ours: " + url);
+        }
+    }
+
+    @Test
+    void everyBundleOfTheDistributionIsInAFeature() throws Exception {
+        Set<String> distributed = distributionArtifacts();
+        assertTrue(distributed.containsAll(List.of("sharedmemory-api", "sharedmemory-engine", "sharedmemory-shell",
+                "sharedmemory-config", "sharedmemory-eventadmin")), () -> "the distribution holds " + distributed);
+        List<String> missing = new ArrayList<>();
+        Set<String> urls = featureBundleUrls();
+        for (String artifact : distributed) {
+            if (!urls.contains("mvn:io.sharedmemory/" + artifact + "/" + VERSION)) {
+                missing.add(artifact);
+            }
+        }
+        assertEquals(List.of(), missing, "bundles of sharedmemory.jar that no Karaf feature installs");
+    }
+
+    @Test
+    void theExecutableJarLaunchesHeadlessAndStopsOnSignal() throws IOException {
+        try (JarFile jar = new JarFile(DIR.resolve("target/sharedmemory.jar").toFile())) {
+            Manifest m = jar.getManifest();
+            assertTrue(m.getMainAttributes().getValue("Main-Class") != null, "an executable jar");
+            String launcher = new String(jar.getInputStream(jar.getEntry("launcher.properties")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(launcher.contains("gosh.args=--noshutdown"), "stays up with stdin closed");
+            assertTrue(launcher.contains("sharedmemory.stopOnSignal=true"), "stops the framework on SIGTERM");
+            assertTrue(launcher.contains("felix.fileinstall.dir=conf"), "reads ./conf");
+        }
+        assertTrue(Files.isRegularFile(DIR.resolve("target/conf/io.sharedmemory.engine.cfg")));
+        assertTrue(Files.isRegularFile(DIR.resolve("target/conf/io.sharedmemory.namespace-tasks.cfg")));
+    }
+}

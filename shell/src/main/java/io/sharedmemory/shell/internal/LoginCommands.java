@@ -1,0 +1,90 @@
+package io.sharedmemory.shell.internal;
+
+import io.sharedmemory.api.AgentSession;
+import io.sharedmemory.api.Credentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code sm:login} and {@code sm:logout}: an authenticated agent session for this shell, which the other commands use
+ * when no {@code -a} is given. Needed when the engine's identity mode is {@code authenticated}, where bare agent ids
+ * are refused; works in both modes.
+ */
+@Component(service = LoginCommands.class, property = {
+        "osgi.command.scope=sm", "osgi.command.function=login", "osgi.command.function=logout"})
+public final class LoginCommands {
+    /** The Gogo session variable holding this shell's {@link AgentSession}. */
+    static final String SESSION_VARIABLE = ".sm.session";
+
+    private final MemoryCommands memory;
+
+    @Activate
+    public LoginCommands(@Reference MemoryCommands memory) {
+        this.memory = memory;
+    }
+
+    @Descriptor("open a session as an agent proven by the installed authenticator; later commands act as it")
+    public String login(
+            CommandSession session,
+            @Descriptor("the secret (for scripts; without it, it is read from the next input line)")
+            @Parameter(names = {"-s", "--secret"}, absentValue = "") String secret,
+            @Descriptor("agent") String agent) {
+        return memory.withMemory(m -> {
+            char[] chars = secret.isEmpty() ? readLine(session, "secret for " + agent + ": ") : secret.toCharArray();
+            Credentials credentials = Credentials.secret(agent, chars);
+            Arrays.fill(chars, '\0');
+            try {
+                AgentSession opened = m.session(credentials);
+                Object previous = session.get(SESSION_VARIABLE);
+                session.put(SESSION_VARIABLE, opened);
+                if (previous instanceof AgentSession p) {
+                    p.close();
+                }
+                return "Logged in as " + opened.agentId() + " until " + opened.expiresAt()
+                        + "; commands without -a act as " + opened.agentId() + " (sm:logout ends it)";
+            } finally {
+                credentials.wipe();
+            }
+        });
+    }
+
+    @Descriptor("end this shell's session; commands act as -a, else operator, again")
+    public String logout(CommandSession session) {
+        Object current = session.get(SESSION_VARIABLE);
+        session.put(SESSION_VARIABLE, null);
+        if (current instanceof AgentSession s) {
+            s.close();
+            return "Logged out " + s.agentId();
+        }
+        return "No session to end";
+    }
+
+    private static char[] readLine(CommandSession session, String prompt) {
+        PrintStream out = System.out;
+        out.print(prompt);
+        out.flush();
+        InputStream in = session.getKeyboard();
+        StringBuilder line = new StringBuilder();
+        try {
+            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read the secret: " + e.getMessage());
+        }
+        char[] chars = new char[line.length()];
+        line.getChars(0, line.length(), chars, 0);
+        line.setLength(0);
+        return chars;
+    }
+}
