@@ -20,6 +20,7 @@ import java.util.function.LongFunction;
 final class Delivery<E> implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
     private static final int SPINS = 64;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final EventJournal journal;
     private final Consumer<? super E> callback;
@@ -84,6 +85,9 @@ final class Delivery<E> implements Runnable {
     public void run() {
         long c = cursor;
         int spins = 0;
+        // publishing progress is a volatile store: do it per batch on big rings, per event on small ones, always before
+        // idling, so that awaitDelivery and the producers' lag check never see less than one batch of staleness
+        long batchMask = journal.capacity() >= 1024 ? 31 : 0;
         try {
             while (active) {
                 EventJournal.Envelope e = journal.slot(c);
@@ -92,11 +96,18 @@ final class Delivery<E> implements Runnable {
                     E event = (E) e.event;
                     handOver(event);
                     c++;
-                    delivered = c;
+                    if ((c & batchMask) == 0) {
+                        delivered = c;
+                    }
                     spins = 0;
-                } else if (e != null && e.seq > c) {
+                    continue;
+                }
+                delivered = c;
+                if (e != null && e.seq > c) {
                     cutOff(journal.tail() - c);
-                } else if (c < journal.tail() || spins < SPINS) {
+                } else if (c < journal.tail() || (spins < SPINS && journal.consumerCount() <= CORES)) {
+                    // claimed but not yet stored (spin: it is a few instructions away), or a short wait for more; not
+                    // worth it when consumers outnumber the cores: spinning then only steals the producers' time
                     spins++;
                     if (spins > SPINS) {
                         Thread.yield();
@@ -119,6 +130,7 @@ final class Delivery<E> implements Runnable {
                     spins = 0;
                 }
             }
+            delivered = c;
             if (overflowed && !stopped) {
                 handOver(overflowNotice.apply(missed));
             }
@@ -171,7 +183,9 @@ final class Delivery<E> implements Runnable {
         } finally {
             inCallback = false;
             // an interrupt meant for the callback (unsubscribe) must not outlive it
-            Thread.interrupted();
+            if (thread.isInterrupted()) {
+                Thread.interrupted();
+            }
         }
     }
 

@@ -56,7 +56,8 @@ final class EventJournal {
     private final long checkMask;
 
     EventJournal(int minCapacity) {
-        int capacity = Integer.highestOneBit(Math.max(16, minCapacity) - 1) << 1;
+        // room for the consumers' batched progress reports (Delivery), so that a queue still holds minCapacity events
+        int capacity = Integer.highestOneBit(Math.max(16, minCapacity + 32) - 1) << 1;
         this.ring = new AtomicReferenceArray<>(capacity);
         this.mask = capacity - 1;
         this.checkMask = Math.max(1, capacity / 8) - 1;
@@ -107,6 +108,10 @@ final class EventJournal {
 
     int capacity() {
         return mask + 1;
+    }
+
+    int consumerCount() {
+        return consumers.size();
     }
 
     boolean hasConsumers() {
