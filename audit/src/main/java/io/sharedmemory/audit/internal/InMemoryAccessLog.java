@@ -1,22 +1,26 @@
 package io.sharedmemory.audit.internal;
 
+import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.spi.AccessLog;
 import io.sharedmemory.spi.AuditSink;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The bounded in-memory access log: keeps the newest {@link #capacity()} entries (default {@value #DEFAULT_CAPACITY})
  * and answers {@code getAccessLog} queries from them. Recording costs the same whatever the capacity: one counter
- * increment and one slot write, no lock, no copying.
+ * increment and a few stores into preallocated slots — no lock, no copying, no object kept per entry (so a log of a
+ * million entries gives the garbage collector nothing to promote or trace but the strings it refers to).
  *
  * <p>Registered as both {@link AuditSink} and {@link AccessLog} (one service, ranking 0) inside OSGi; found as an
  * {@link AuditSink} by {@link java.util.ServiceLoader} outside. The engine sets the capacity to its {@code maxLogSize}
@@ -29,20 +33,22 @@ public final class InMemoryAccessLog implements AccessLog {
      * - The log is split into stripes, each a ring with its own tail; a thread always records into the same stripe
      *   (threads are dealt stripes in turn), so concurrent recorders rarely share a counter or a cache line. Each stripe
      *   keeps its newest `capacity` entries, so the newest `capacity` entries of the whole log are always among them
-     *   (memory: up to stripes × capacity references; queries and size() see exactly the newest `capacity`).
+     *   (memory: stripes × capacity slots; queries and size() see exactly the newest `capacity`).
      * - Within a stripe, each entry takes a unique sequence number from the ring's tail (getAndIncrement), so sequence
      *   order agrees with every thread's own order of record() calls. Across stripes, entries are ordered by the
      *   System.nanoTime() stamp taken when record() began: an entry whose record() returned before another's began
      *   comes first.
-     * - Slot index(seq) holds the published node with the highest sequence number mapped to it: a writer only
-     *   replaces a node with a lower number (CAS), so a writer stalled between claiming and publishing can never
-     *   overwrite a newer entry. Consecutive numbers map to slots on different cache lines.
-     * - A query reads each stripe's tail t once and takes the nodes numbered [max(floor, t - capacity), t) that are in
-     *   their slot, then merges the stripes newest first by stamp up to `capacity` entries. Claimed-but-unpublished
-     *   numbers are skipped, so a query never waits on a writer; an entry whose record() returned before the query
-     *   began is returned unless `capacity` newer ones followed it.
+     * - A slot is a seqlock: `state[i]` is EMPTY, WRITING(s) = ~s while the writer of sequence s fills the fields, or s
+     *   once they are complete (a release store). A writer takes the slot by CAS only from EMPTY or from a complete
+     *   older sequence; a slot never goes back to an older sequence, so a writer stalled for a whole lap gives up
+     *   instead of overwriting a newer entry. A reader reads state (acquire), the fields, then state again: the entry
+     *   is taken only if both reads show the same complete sequence.
+     * - A query reads each stripe's tail t once and takes the complete entries numbered [max(floor, t - capacity), t),
+     *   then merges the stripes newest first by stamp, up to `capacity` entries. Entries being written are skipped, so a
+     *   query never waits on a writer; an entry whose record() returned before the query began is returned unless
+     *   `capacity` newer ones followed it.
      * - capacity(n) seals each stripe's ring by adding SEALED to its tail, waits until every number claimed before the
-     *   seal is published (a writer is a few instructions from doing so), copies the newest entries into a new ring
+     *   seal is complete (a writer is a few instructions from it) or given up, copies the newest entries into a new ring
      *   that continues the numbering (its floor is the oldest number it holds), and publishes it through the volatile
      *   `ring`. Writers and queries that meet a sealed ring spin until its successor is published. Resizes are
      *   serialized and rare (the engine's maxLogSize).
@@ -52,21 +58,10 @@ public final class InMemoryAccessLog implements AccessLog {
     public static final int DEFAULT_CAPACITY = 1000;
 
     private static final long SEALED = 1L << 62;
-    private static final long SPREAD = 17;
     private static final int MAX_STRIPES = 8;
-
-    private static final class Node {
-        // set once, before the node is published by the CAS that makes it visible (never changed after)
-        long seq;
-        /** {@link System#nanoTime()} when recorded: orders entries of different stripes. */
-        final long stamp;
-        final AccessLogEntry entry;
-
-        Node(AccessLogEntry entry, long stamp) {
-            this.entry = entry;
-            this.stamp = stamp;
-        }
-    }
+    private static final long EMPTY = Long.MIN_VALUE;
+    private static final AccessAction[] ACTIONS = AccessAction.values();
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** A counter alone on its cache line: the tails of different stripes must not share one. */
     private static final class PaddedCounter {
@@ -90,21 +85,42 @@ public final class InMemoryAccessLog implements AccessLog {
         }
     }
 
+    /** An entry as read back from a slot, with its sequence number and stamp. */
+    private record Read(long seq, long stamp, AccessLogEntry entry) {
+    }
+
     private static final class Ring {
         final int capacity;
-        final AtomicReferenceArray<Node> slots;
         final PaddedCounter tail;
         final int mask;
         /** The lowest number this ring can hold: those below were dropped by a resize. */
         final long floor;
+        final long[] state;
+        final long[] stamps;
+        final long[] times;
+        final String[] agents;
+        final String[] namespaces;
+        final String[] keys;
+        final String[] errors;
+        final byte[] actions;
+        final boolean[] successes;
 
         Ring(int capacity, long floor, long start) {
             this.capacity = capacity;
-            int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-            this.slots = new AtomicReferenceArray<>(Math.max(size, capacity));
-            this.mask = slots.length() - 1;
+            int size = Math.max(2, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1);
+            this.mask = size - 1;
             this.floor = floor;
             this.tail = new PaddedCounter(start);
+            this.state = new long[size];
+            Arrays.fill(state, EMPTY);
+            this.stamps = new long[size];
+            this.times = new long[size];
+            this.agents = new String[size];
+            this.namespaces = new String[size];
+            this.keys = new String[size];
+            this.errors = new String[size];
+            this.actions = new byte[size];
+            this.successes = new boolean[size];
         }
 
         long oldest(long tail) {
@@ -112,26 +128,63 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         int index(long seq) {
-            // consecutive numbers land SPREAD slots apart, on different cache lines: threads recording at the same
-            // time do not fight over one line (an odd multiplier is a bijection modulo a power of two)
-            return (int) ((seq * SPREAD) & mask);
+            // sequential: a big ring is then written as a stream the hardware prefetches; threads rarely share a
+            // stripe, so neighbouring slots are rarely written by two cores at once
+            return (int) (seq & mask);
         }
 
-        void publish(Node node) {
-            int i = index(node.seq);
-            Node current = slots.get(i);
-            while (current == null || current.seq < node.seq) {
-                if (slots.compareAndSet(i, current, node)) {
+        /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
+        void publish(long seq, long stamp, AccessLogEntry e) {
+            int i = index(seq);
+            for (;;) {
+                long cur = (long) STATE.getAcquire(state, i);
+                if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
                     return;
                 }
-                current = slots.get(i);
+                if (cur < 0 && cur != EMPTY) {
+                    // an older writer, late by a lap, is a few stores from done
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (STATE.compareAndSet(state, i, cur, ~seq)) {
+                    break;
+                }
             }
+            stamps[i] = stamp;
+            times[i] = e.timestampMillis();
+            agents[i] = e.agentId();
+            namespaces[i] = e.namespace();
+            keys[i] = e.key();
+            errors[i] = e.error();
+            actions[i] = (byte) e.action().ordinal();
+            successes[i] = e.success();
+            STATE.setRelease(state, i, seq);
         }
 
-        /** The node numbered seq, or null when it is unpublished or overwritten. */
-        Node at(long seq) {
-            Node n = slots.get(index(seq));
-            return n != null && n.seq == seq ? n : null;
+        /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */
+        Read at(long seq) {
+            int i = index(seq);
+            if ((long) STATE.getAcquire(state, i) != seq) {
+                return null;
+            }
+            long stamp = stamps[i];
+            AccessLogEntry e = new AccessLogEntry(times[i], agents[i], ACTIONS[actions[i]], namespaces[i], keys[i],
+                    successes[i], errors[i]);
+            VarHandle.loadLoadFence();
+            return (long) STATE.getAcquire(state, i) == seq ? new Read(seq, stamp, e) : null;
+        }
+
+        /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
+        boolean settled(long seq) {
+            long cur = (long) STATE.getAcquire(state, index(seq));
+            return cur != EMPTY && (cur >= 0 ? cur >= seq : ~cur > seq);
+        }
+
+        void copyInto(Ring next, long seq) {
+            Read r = at(seq);
+            if (r != null) {
+                next.publish(seq, r.stamp, r.entry);
+            }
         }
     }
 
@@ -146,21 +199,20 @@ public final class InMemoryAccessLog implements AccessLog {
             ring = new Ring(capacity, 0, 0);
         }
 
-        void record(Node node) {
+        void record(long stamp, AccessLogEntry entry) {
             while (true) {
                 Ring r = ring;
                 long seq = r.tail.getAndIncrement();
                 if (seq < SEALED) {
-                    node.seq = seq;
-                    r.publish(node);
+                    r.publish(seq, stamp, entry);
                     return;
                 }
                 awaitSuccessor(r);
             }
         }
 
-        /** @return the published nodes of the window, oldest first */
-        List<Node> window() {
+        /** @return the complete entries of the window, oldest first */
+        List<Read> window() {
             Ring r;
             long t;
             while (true) {
@@ -171,11 +223,11 @@ public final class InMemoryAccessLog implements AccessLog {
                 }
                 awaitSuccessor(r);
             }
-            List<Node> out = new ArrayList<>((int) Math.min(t - r.oldest(t), 1 << 16));
+            List<Read> out = new ArrayList<>((int) Math.min(t - r.oldest(t), 1 << 16));
             for (long s = r.oldest(t); s < t; s++) {
-                Node n = r.at(s);
-                if (n != null) {
-                    out.add(n);
+                Read e = r.at(s);
+                if (e != null) {
+                    out.add(e);
                 }
             }
             return out;
@@ -200,17 +252,16 @@ public final class InMemoryAccessLog implements AccessLog {
             long keep = Math.min(sealedAt - old.oldest(sealedAt), maxEntries);
             Ring next = new Ring(maxEntries, sealedAt - keep, sealedAt);
             for (long s = sealedAt - keep; s < sealedAt; s++) {
-                Node n;
                 int spins = 0;
-                while ((n = old.at(s)) == null) {
-                    // claimed before the seal, not yet published: the writer is about to
+                while (!old.settled(s)) {
+                    // claimed before the seal, not yet complete: the writer is about to finish
                     if (++spins % 1024 == 0) {
                         Thread.yield();
                     } else {
                         Thread.onSpinWait();
                     }
                 }
-                next.slots.set(next.index(s), n);
+                old.copyInto(next, s);
             }
             ring = next;
         }
@@ -264,17 +315,14 @@ public final class InMemoryAccessLog implements AccessLog {
     @Override
     public void record(AccessLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        // allocated before a number is claimed: between claiming and publishing nothing may fail, or a resize would
-        // wait for this number forever
-        Node node = new Node(entry, System.nanoTime());
-        stripes[STRIPE_OF_THREAD.get() & stripeMask].record(node);
+        stripes[STRIPE_OF_THREAD.get() & stripeMask].record(System.nanoTime(), entry);
     }
 
     @Override
     public List<AccessLogEntry> query(AccessLogQuery query) {
         Objects.requireNonNull(query, "query");
         int cap = capacity;
-        List<List<Node>> views = new ArrayList<>(stripes.length);
+        List<List<Read>> views = new ArrayList<>(stripes.length);
         for (Stripe s : stripes) {
             views.add(s.window());
         }
@@ -300,9 +348,9 @@ public final class InMemoryAccessLog implements AccessLog {
             if (pick < 0) {
                 break;
             }
-            Node n = views.get(pick).get(next[pick]--);
-            if (query.matches(n.entry)) {
-                out.add(n.entry);
+            Read r = views.get(pick).get(next[pick]--);
+            if (query.matches(r.entry)) {
+                out.add(r.entry);
                 if (limit > 0 && out.size() == limit) {
                     break;
                 }
