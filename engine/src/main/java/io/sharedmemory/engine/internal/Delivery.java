@@ -28,6 +28,8 @@ final class Delivery<E> implements Runnable {
     private volatile boolean active = true;
     private volatile long delivered;
     private volatile boolean inCallback;
+    /** Set by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback starting. */
+    private volatile boolean stopRequested;
     private volatile boolean ended;
     volatile boolean sleeping;
     private long cursor;
@@ -107,6 +109,9 @@ final class Delivery<E> implements Runnable {
     private void handOver(E event) {
         inCallback = true;
         try {
+            if (stopRequested) {
+                return; // stop() may have looked at inCallback before we set it: it could not interrupt this call
+            }
             callback.accept(event);
         } catch (VirtualMachineError fatal) {
             throw fatal;
@@ -124,6 +129,7 @@ final class Delivery<E> implements Runnable {
         if (!active && ended) {
             return;
         }
+        stopRequested = true;
         active = false;
         journal.unregister(this);
         if (Thread.currentThread() != thread) {
