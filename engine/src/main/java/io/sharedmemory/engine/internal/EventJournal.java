@@ -66,8 +66,27 @@ final class EventJournal {
     }
 
     void publish(Object event) {
-        long seq = tail.getAndIncrement();
-        ring.set((int) (seq & mask), new Envelope(seq, event));
+        store(claim(), event);
+    }
+
+    long claim() {
+        return tail.getAndIncrement();
+    }
+
+    /**
+     * Stores the event claimed as {@code seq}, unless a newer one already holds the slot: a producer descheduled
+     * between its claim and its store for a whole lap must not overwrite the newer event (a consumer waiting for that
+     * one would wait for ever); its own event is then older than the ring and whoever still wants it is told so.
+     */
+    void store(long seq, Object event) {
+        int i = (int) (seq & mask);
+        Envelope envelope = new Envelope(seq, event);
+        for (;;) {
+            Envelope current = ring.get(i);
+            if ((current != null && current.seq > seq) || ring.compareAndSet(i, current, envelope)) {
+                break;
+            }
+        }
         if (sleepers.get() != 0) {
             for (Delivery<?> d : consumers) {
                 if (d.sleeping) {
