@@ -30,6 +30,7 @@ import java.util.Optional;
  * refused write leaves the key as it was. The saved inputs under {@code ApiFuzzTestInputs/operations} replay in
  * {@code verify}; {@code JAZZER_FUZZ=1} fuzzes (see the README).
  */
+@org.junit.jupiter.api.Tag("fuzz")
 class ApiFuzzTest {
     private static final String[] NAMES = {"alpha", "beta", "merge", "first"};
 
@@ -89,8 +90,7 @@ class ApiFuzzTest {
     }
 
     private static void write(SharedMemory memory, FuzzedDataProvider data, String ns, String key, String agent) {
-        Object value = value(data, 4);
-        Object expected = ValueModelProperties.deepCopy(value);
+        Object value = value(data, 4); // may be cyclic: compared only once the engine accepted it
         WriteOptions.Builder options = WriteOptions.builder();
         if (data.consumeBoolean()) {
             options.expectedVersion(data.consumeLong(0, 3));
@@ -102,7 +102,7 @@ class ApiFuzzTest {
             assertTrue(after.isPresent(), "written but not readable");
             assertEquals(r.version(), after.get().version());
             if (!ns.equals("merge")) {
-                assertEquals(expected, after.get().value());
+                assertEquals(value, after.get().value());
             }
             assertEquals(before.map(MemoryEntry::version).orElse(0L) + 1, r.version());
         } else {
