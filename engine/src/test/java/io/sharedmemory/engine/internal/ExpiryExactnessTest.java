@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,6 +93,7 @@ class ExpiryExactnessTest {
 
     @ParameterizedTest(name = "{0} keys")
     @ValueSource(ints = {10_000})
+    @Tag("slow")
     void everyExpiredKeyIsReportedExactlyOnce(int keys) throws Exception {
         List<MemoryEvent> cleanups = new CopyOnWriteArrayList<>();
         try (Recorder sub = new Recorder(memory, NS, "watcher");
