@@ -12,6 +12,7 @@ module io.sharedmemory.engine {
     uses io.sharedmemory.spi.ConflictStrategy;
     uses io.sharedmemory.spi.PermissionProvider;
     uses io.sharedmemory.spi.AuditSink;
+    uses io.sharedmemory.spi.AgentAuthenticator;
 
     provides io.sharedmemory.spi.SharedMemoryProvider with io.sharedmemory.engine.internal.EngineProvider;
 }

@@ -21,5 +21,7 @@ public enum AccessAction {
     /** {@code createNamespace} (an addition to the specification's actions). */
     CREATE_NAMESPACE,
     /** An entry removed by expiry, one record per key (an addition to the specification's actions). */
-    EXPIRE
+    EXPIRE,
+    /** {@code session(credentials)}: an attempt to open an authenticated session (an addition). */
+    AUTHENTICATE
 }

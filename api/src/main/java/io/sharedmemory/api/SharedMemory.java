@@ -197,16 +197,16 @@ public interface SharedMemory extends AutoCloseable {
     /**
      * @param namespace the namespace
      * @param agentId the agent, which needs {@link Permission#READ}
-     * @return the keys of the live entries (unordered, unmodifiable), or null when the namespace is missing or the agent
-     *         may not read
+     * @return the keys of the live entries, sorted, unmodifiable; or null when the namespace is missing or the agent may
+     *         not read
      */
     List<String> getKeys(String namespace, String agentId);
 
     /**
      * @param namespace the namespace
      * @param agentId the agent, which needs {@link Permission#READ}
-     * @return key → value of the live entries (unmodifiable), or null when the namespace is missing or the agent may
-     *         not read
+     * @return key → value of the live entries, in key order, unmodifiable; or null when the namespace is missing or the
+     *         agent may not read
      */
     Map<String, Object> getAll(String namespace, String agentId);
 
@@ -302,6 +302,22 @@ public interface SharedMemory extends AutoCloseable {
      * @throws IllegalStateException when the memory has been destroyed
      */
     Registration on(EventType type, Consumer<MemoryEvent> listener);
+
+    /**
+     * Opens a session for an authenticated agent: the {@link io.sharedmemory.spi.AgentAuthenticator} present proves the
+     * credentials (an agent's secret, or a token from an earlier session). Works in both {@link IdentityMode}s; under
+     * {@link IdentityMode#AUTHENTICATED} it is the only way to act. The attempt is in the access log either way.
+     *
+     * @param credentials a secret or a token; not null
+     * @return the session, bound to the proven identity
+     * @throws AccessDeniedException when the credentials prove nothing (unknown agent, wrong secret, forged, tampered or
+     *         expired token) or no authenticator is present; the message never says which, so it leaks nothing
+     * @throws IllegalStateException when the memory has been destroyed
+     */
+    AgentSession session(Credentials credentials);
+
+    /** @return how this memory treats bare agent ids */
+    IdentityMode identityMode();
 
     /**
      * Stops the cleanup, ends every subscription and listener and releases the memory's state. Idempotent. Afterwards

@@ -33,6 +33,7 @@ public final class SharedMemoryOptions {
     private final Clock clock;
     private final boolean serviceLoader;
     private final boolean requireAuditSink;
+    private final IdentityMode identity;
     private final List<Object> plugins;
 
     private SharedMemoryOptions(Builder b) {
@@ -43,6 +44,7 @@ public final class SharedMemoryOptions {
         this.clock = b.clock;
         this.serviceLoader = b.serviceLoader;
         this.requireAuditSink = b.requireAuditSink;
+        this.identity = b.identity;
         this.plugins = List.copyOf(b.plugins);
     }
 
@@ -95,6 +97,11 @@ public final class SharedMemoryOptions {
         return requireAuditSink;
     }
 
+    /** @return how bare agent ids are treated (default {@link IdentityMode#TRUSTED}) */
+    public IdentityMode identity() {
+        return identity;
+    }
+
     /** @return plugins given explicitly: conflict strategies, permission providers, audit sinks */
     public List<Object> plugins() {
         return plugins;
@@ -104,7 +111,8 @@ public final class SharedMemoryOptions {
     public String toString() {
         return "SharedMemoryOptions[maxLogSize=" + maxLogSize + ", cleanupInterval=" + cleanupInterval
                 + ", listenerQueueCapacity=" + listenerQueueCapacity + ", maxValueBytes=" + maxValueBytes
-                + ", clock=" + clock + ", serviceLoader=" + serviceLoader + ", requireAuditSink=" + requireAuditSink + ", plugins=" + plugins.size() + "]";
+                + ", clock=" + clock + ", serviceLoader=" + serviceLoader + ", requireAuditSink=" + requireAuditSink
+                + ", identity=" + identity + ", plugins=" + plugins.size() + "]";
     }
 
     /** Builds {@link SharedMemoryOptions}. Not thread-safe; each setter checks its argument at once. */
@@ -116,6 +124,7 @@ public final class SharedMemoryOptions {
         private Clock clock = Clock.systemUTC();
         private boolean serviceLoader = true;
         private boolean requireAuditSink;
+        private IdentityMode identity = IdentityMode.TRUSTED;
         private final List<Object> plugins = new ArrayList<>();
 
         private Builder() {
@@ -204,8 +213,18 @@ public final class SharedMemoryOptions {
         }
 
         /**
-         * Adds a plugin: a {@link io.sharedmemory.spi.ConflictStrategy}, {@link io.sharedmemory.spi.PermissionProvider}
-         * or {@link io.sharedmemory.spi.AuditSink} (an object may be several). A plugin given here ranks above one
+         * @param mode {@link IdentityMode#TRUSTED} (default) or {@link IdentityMode#AUTHENTICATED}
+         * @return this builder
+         */
+        public Builder identity(IdentityMode mode) {
+            this.identity = Objects.requireNonNull(mode, "identity");
+            return this;
+        }
+
+        /**
+         * Adds a plugin: a {@link io.sharedmemory.spi.ConflictStrategy}, {@link io.sharedmemory.spi.PermissionProvider},
+         * {@link io.sharedmemory.spi.AuditSink} or {@link io.sharedmemory.spi.AgentAuthenticator} (an object may be
+         * several). A plugin given here ranks above one
          * of the same kind found by the {@link java.util.ServiceLoader}.
          *
          * @param plugin the plugin
@@ -216,9 +235,10 @@ public final class SharedMemoryOptions {
             Objects.requireNonNull(plugin, "plugin");
             if (!(plugin instanceof io.sharedmemory.spi.ConflictStrategy
                     || plugin instanceof io.sharedmemory.spi.PermissionProvider
-                    || plugin instanceof io.sharedmemory.spi.AuditSink)) {
+                    || plugin instanceof io.sharedmemory.spi.AuditSink
+                    || plugin instanceof io.sharedmemory.spi.AgentAuthenticator)) {
                 throw new IllegalArgumentException(plugin.getClass().getName()
-                        + " is not a ConflictStrategy, PermissionProvider or AuditSink");
+                        + " is not a ConflictStrategy, PermissionProvider, AuditSink or AgentAuthenticator");
             }
             plugins.add(plugin);
             return this;

@@ -6,7 +6,8 @@ import java.util.Objects;
  * What a write did. Immutable.
  *
  * <p>{@link #version()} is the key's version after the operation: the new version when written, the current one
- * (0 when the key holds no live entry) when refused. {@link #message()} is null on success and a sentence for a person
+ * (0 when the key holds no live entry) when refused — except that an agent refused for lack of permission learns the
+ * version only if it may read the namespace (0 otherwise). {@link #message()} is null on success and a sentence for a person
  * otherwise; the access-log entry of the write carries the same text as its error.
  *
  * @param status what happened

@@ -13,8 +13,9 @@ import java.util.function.LongFunction;
  * is delivered; a consumer that falls a whole ring behind receives the notice made by {@code overflowNotice} and ends.
  *
  * <p>Invariants: {@code delivered} only grows and is the sequence after the last event handed to the callback;
- * once {@code active} is false no further event is handed over (except the one in progress) and the thread ends;
- * {@code onEnd} runs exactly once.
+ * once {@code active} is false no further journal event is handed over (except the one in progress) and the thread
+ * ends; a consumer cut off for lagging receives exactly one overflow notice unless it was stopped (unsubscribed)
+ * first; {@code onEnd} runs exactly once.
  */
 final class Delivery<E> implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
@@ -28,11 +29,16 @@ final class Delivery<E> implements Runnable {
     private volatile boolean active = true;
     private volatile long delivered;
     private volatile boolean inCallback;
-    /** Set by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback starting. */
-    private volatile boolean stopRequested;
     private volatile boolean ended;
+    /** Set first thing by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback
+     *  that is starting. */
+    private volatile boolean stopped;
+    private volatile boolean overflowed;
+    private volatile long missed;
     volatile boolean sleeping;
     private long cursor;
+    /** Callback failures, touched only by the delivery thread; the first is logged in full, then every 1000th. */
+    private long failures;
 
     Delivery(EventJournal journal, Consumer<? super E> callback, LongFunction<E> overflowNotice, Runnable onEnd,
              String threadName) {
@@ -74,11 +80,7 @@ final class Delivery<E> implements Runnable {
                     delivered = c;
                     spins = 0;
                 } else if (e != null && e.seq > c) {
-                    long missed = journal.tail() - c;
-                    LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", thread.getName(), missed);
-                    active = false;
-                    handOver(overflowNotice.apply(missed));
-                    return;
+                    cutOff(journal.tail() - c);
                 } else if (c < journal.tail() || spins < SPINS) {
                     spins++;
                     if (spins > SPINS) {
@@ -97,26 +99,60 @@ final class Delivery<E> implements Runnable {
                     } finally {
                         sleeping = false;
                         journal.retractSleep();
+                        journal.afterSleep();
                     }
                     spins = 0;
                 }
+            }
+            if (overflowed && !stopped) {
+                handOver(overflowNotice.apply(missed));
             }
         } finally {
             end();
         }
     }
 
+    long delivered() {
+        return delivered;
+    }
+
+    /** Ends delivery because the consumer fell a whole ring behind; it is told when it next gets control. */
+    void cutOff(long behind) {
+        synchronized (this) {
+            if (overflowed || !active) {
+                return;
+            }
+            missed = behind;
+            overflowed = true;
+            active = false;
+        }
+        journal.unregister(this);
+        LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", thread.getName(), behind);
+        if (Thread.currentThread() != thread) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    boolean overflowed() {
+        return overflowed;
+    }
+
     private void handOver(E event) {
         inCallback = true;
         try {
-            if (stopRequested) {
-                return; // stop() may have looked at inCallback before we set it: it could not interrupt this call
+            if (stopped) {
+                return; // stop() may have looked at inCallback before it was set, and could not interrupt this call
             }
             callback.accept(event);
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable t) {
-            LOG.log(Level.WARNING, thread.getName() + ": callback threw; delivery goes on", t);
+            long n = ++failures;
+            if (n == 1) {
+                LOG.log(Level.WARNING, thread.getName() + ": callback threw; delivery goes on", t);
+            } else if (n % 1000 == 0) {
+                LOG.log(Level.WARNING, "{0}: callback has thrown {1} times; latest: {2}", thread.getName(), n, t);
+            }
         } finally {
             inCallback = false;
             // an interrupt meant for the callback (unsubscribe) must not outlive it
@@ -126,10 +162,10 @@ final class Delivery<E> implements Runnable {
 
     /** Stops delivery; interrupts a callback blocked on another thread's behalf. Idempotent, callable from anywhere. */
     void stop() {
+        stopped = true;
         if (!active && ended) {
             return;
         }
-        stopRequested = true;
         active = false;
         journal.unregister(this);
         if (Thread.currentThread() != thread) {
@@ -149,6 +185,7 @@ final class Delivery<E> implements Runnable {
         }
         active = false;
         journal.unregister(this);
+        journal.afterSleep();
         onEnd.run();
     }
 

@@ -4,9 +4,12 @@ import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessDeniedException;
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
+import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.ChangeAction;
 import io.sharedmemory.api.ChangeEvent;
+import io.sharedmemory.api.Credentials;
 import io.sharedmemory.api.EventType;
+import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.InvalidInputException;
 import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.MemoryEvent;
@@ -23,6 +26,7 @@ import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.api.WriteResult.Status;
 import io.sharedmemory.spi.AccessLog;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -82,10 +86,10 @@ public final class Engine implements SharedMemory {
 
     /** The settings that may change while the engine runs (inside OSGi, from Config Admin). */
     private record Settings(int maxLogSize, Duration cleanupInterval, int queueCapacity, long maxValueBytes,
-                            boolean requireAuditSink) {
+                            boolean requireAuditSink, IdentityMode identity) {
         static Settings of(SharedMemoryOptions o) {
             return new Settings(o.maxLogSize(), o.cleanupInterval(), o.listenerQueueCapacity(), o.maxValueBytes(),
-                    o.requireAuditSink());
+                    o.requireAuditSink(), o.identity());
         }
     }
 
@@ -212,8 +216,7 @@ public final class Engine implements SharedMemory {
         return write(namespace, key, value, agentId, WriteOptions.none());
     }
 
-    @Override
-    public WriteResult write(String namespace, String key, Object value, String agentId, WriteOptions options) {
+    WriteResult write0(String namespace, String key, Object value, String agentId, WriteOptions options) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
@@ -276,21 +279,23 @@ public final class Engine implements SharedMemory {
                 commit.message = missing(ns.name);
                 return commit;
             }
-            if (!permission(p, ns.name, agentId, config).implies(Permission.WRITE)) {
+            Permission granted = permission(p, ns.name, agentId, config);
+            if (!granted.implies(Permission.WRITE)) {
                 commit.status = Status.DENIED;
                 commit.message = DENIED_TEXT;
+                if (granted.implies(Permission.READ)) {
+                    commit.version = liveVersion(ns, key, now);
+                }
                 return commit;
             }
             ConflictStrategy strategy = p.strategies().get(config.conflictStrategy());
             if (strategy == null) {
                 commit.status = Status.STRATEGY_UNAVAILABLE;
                 commit.message = "Conflict strategy \"" + config.conflictStrategy() + "\" is not available";
-                MemoryEntry cur = ns.store.get(key);
-                commit.version = cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
+                commit.version = liveVersion(ns, key, now);
                 return commit;
             }
-            commit = new WriteCommit(ns, config, strategy, hub, agentId, snapshot, metadata, opts, now,
-                    s.maxValueBytes);
+            commit.strategy = strategy;
             ns.store.update(key, commit);
             if (commit.status == Status.REJECTED && !registry.plugins().strategies().containsKey(
                     config.conflictStrategy())) {
@@ -304,6 +309,11 @@ public final class Engine implements SharedMemory {
         }
     }
 
+    private static long liveVersion(Namespace ns, String key, long now) {
+        MemoryEntry cur = ns.store.get(key);
+        return cur == null || cur.isExpiredAt(now) ? 0 : cur.version();
+    }
+
     private WriteResult refuseWrite(PluginSet p, long now, String namespace, String key, String agentId,
                                     Status status, long version, String message, String conflictReason) {
         audit(p, now, agentId, AccessAction.WRITE, namespace, key, false, message);
@@ -313,15 +323,13 @@ public final class Engine implements SharedMemory {
         return WriteResult.refused(status, version, message);
     }
 
-    @Override
     @SuppressWarnings("unchecked")
-    public <T> T read(String namespace, String key, String agentId) {
+    <T> T read0(String namespace, String key, String agentId) {
         MemoryEntry e = lookup(namespace, key, agentId);
         return e == null ? null : (T) e.value();
     }
 
-    @Override
-    public Optional<MemoryEntry> readEntry(String namespace, String key, String agentId) {
+    Optional<MemoryEntry> readEntry0(String namespace, String key, String agentId) {
         return Optional.ofNullable(lookup(namespace, key, agentId));
     }
 
@@ -360,8 +368,7 @@ public final class Engine implements SharedMemory {
         return e;
     }
 
-    @Override
-    public boolean delete(String namespace, String key, String agentId) {
+    boolean delete0(String namespace, String key, String agentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
@@ -410,14 +417,12 @@ public final class Engine implements SharedMemory {
         return failure[0] == null;
     }
 
-    @Override
-    public List<String> getKeys(String namespace, String agentId) {
+    List<String> getKeys0(String namespace, String agentId) {
         Map<String, Object> all = snapshotOf(namespace, agentId);
         return all == null ? null : Collections.unmodifiableList(new ArrayList<>(all.keySet()));
     }
 
-    @Override
-    public Map<String, Object> getAll(String namespace, String agentId) {
+    Map<String, Object> getAll0(String namespace, String agentId) {
         Map<String, Object> all = snapshotOf(namespace, agentId);
         return all == null ? null : Collections.unmodifiableMap(all);
     }
@@ -442,20 +447,20 @@ public final class Engine implements SharedMemory {
             audit(p, now, agentId, AccessAction.READ, namespace, null, false, DENIED_TEXT);
             return null;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
+        // sorted by key: a stable, predictable order whatever the store's own iteration order
+        Map<String, Object> live = new java.util.TreeMap<>();
         ns.store.forEach((k, e) -> {
             if (!e.isExpiredAt(now)) {
-                out.put(k, e.value());
+                live.put(k, e.value());
             }
         });
         audit(p, now, agentId, AccessAction.READ, namespace, null, true, null);
-        return out;
+        return new LinkedHashMap<>(live);
     }
 
     // ---------------------------------------------------------------- subscriptions, broadcast, listeners
 
-    @Override
-    public Subscription subscribe(String namespace, String agentId, Consumer<ChangeEvent> callback) {
+    Subscription subscribe0(String namespace, String agentId, Consumer<ChangeEvent> callback) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
@@ -501,8 +506,7 @@ public final class Engine implements SharedMemory {
         return sub;
     }
 
-    @Override
-    public void broadcast(String namespace, Object message, String agentId) {
+    void broadcast0(String namespace, Object message, String agentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         String err = firstError(Names.checkNamespace(namespace), Names.checkAgent(agentId));
@@ -563,8 +567,7 @@ public final class Engine implements SharedMemory {
 
     // ---------------------------------------------------------------- administration
 
-    @Override
-    public boolean clearNamespace(String namespace, String agentId) {
+    boolean clearNamespace0(String namespace, String agentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         Namespace ns = admin(p, now, AccessAction.CLEAR, namespace, agentId);
@@ -603,8 +606,7 @@ public final class Engine implements SharedMemory {
         return true;
     }
 
-    @Override
-    public boolean deleteNamespace(String namespace, String agentId) {
+    boolean deleteNamespace0(String namespace, String agentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         Namespace ns = admin(p, now, AccessAction.DELETE_NAMESPACE, namespace, agentId);
@@ -630,9 +632,7 @@ public final class Engine implements SharedMemory {
         return true;
     }
 
-    @Override
-    public boolean updatePermissions(String namespace, Map<String, Permission> permissions,
-                                     String requestingAgentId) {
+    boolean updatePermissions0(String namespace, Map<String, Permission> permissions, String requestingAgentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
         String err = null;
@@ -815,6 +815,124 @@ public final class Engine implements SharedMemory {
         hub.publish(EventType.MEMORY_CLEANUP, namespace, null, SYSTEM_AGENT, List.copyOf(keys), null, now);
     }
 
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public WriteResult write(String namespace, String key, Object value, String agentId, WriteOptions options) {
+        if (bareRefused(agentId, AccessAction.WRITE, namespace, key)) {
+            return WriteResult.refused(Status.DENIED, 0, SESSION_REQUIRED_TEXT);
+        }
+        return write0(namespace, key, value, agentId, options);
+    }
+
+    @Override
+    public <T> T read(String namespace, String key, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, key) ? null : read0(namespace, key, agentId);
+    }
+
+    @Override
+    public Optional<MemoryEntry> readEntry(String namespace, String key, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, key) ? Optional.empty()
+                : readEntry0(namespace, key, agentId);
+    }
+
+    @Override
+    public boolean delete(String namespace, String key, String agentId) {
+        return !bareRefused(agentId, AccessAction.DELETE, namespace, key) && delete0(namespace, key, agentId);
+    }
+
+    @Override
+    public List<String> getKeys(String namespace, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, null) ? null : getKeys0(namespace, agentId);
+    }
+
+    @Override
+    public Map<String, Object> getAll(String namespace, String agentId) {
+        return bareRefused(agentId, AccessAction.READ, namespace, null) ? null : getAll0(namespace, agentId);
+    }
+
+    @Override
+    public Subscription subscribe(String namespace, String agentId, Consumer<ChangeEvent> callback) {
+        if (bareRefused(agentId, AccessAction.SUBSCRIBE, namespace, null)) {
+            throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+        }
+        return subscribe0(namespace, agentId, callback);
+    }
+
+    @Override
+    public void broadcast(String namespace, Object message, String agentId) {
+        if (bareRefused(agentId, AccessAction.BROADCAST, namespace, null)) {
+            throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+        }
+        broadcast0(namespace, message, agentId);
+    }
+
+    @Override
+    public boolean clearNamespace(String namespace, String agentId) {
+        return !bareRefused(agentId, AccessAction.CLEAR, namespace, null) && clearNamespace0(namespace, agentId);
+    }
+
+    @Override
+    public boolean deleteNamespace(String namespace, String agentId) {
+        return !bareRefused(agentId, AccessAction.DELETE_NAMESPACE, namespace, null)
+                && deleteNamespace0(namespace, agentId);
+    }
+
+    @Override
+    public boolean updatePermissions(String namespace, Map<String, Permission> permissions,
+                                     String requestingAgentId) {
+        return !bareRefused(requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null)
+                && updatePermissions0(namespace, permissions, requestingAgentId);
+    }
+
+    @Override
+    public IdentityMode identityMode() {
+        return settings.identity;
+    }
+
+    @Override
+    public AgentSession session(Credentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        long now = clock.millis();
+        PluginSet p = registry.plugins();
+        AgentAuthenticator authenticator = p.authenticator();
+        String claimed = credentials.agentId();
+        Optional<AgentAuthenticator.Identity> identity = Optional.empty();
+        if (authenticator != null) {
+            try {
+                identity = authenticator.authenticate(credentials);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "authenticator " + authenticator.getClass().getName() + " failed", e);
+            }
+        }
+        if (identity == null || identity.isEmpty() || identity.get().expiresAt().toEpochMilli() <= now
+                || Names.checkAgent(identity.get().agentId()) != null) {
+            audit(p, now, claimed, AccessAction.AUTHENTICATE, null, null, false,
+                    authenticator == null ? "No authenticator is present" : AUTH_FAILED_TEXT);
+            throw new AccessDeniedException(AUTH_FAILED_TEXT);
+        }
+        AgentAuthenticator.Identity id = identity.get();
+        audit(p, now, id.agentId(), AccessAction.AUTHENTICATE, null, null, true, null);
+        return new EngineSession(this, id.agentId(), id.expiresAt(), id.token(), clock);
+    }
+
+    /** Refuses (and audits) an operation with a bare agent id when the memory requires authenticated sessions. */
+    private boolean bareRefused(String agentId, AccessAction action, String namespace, String key) {
+        if (settings.identity != IdentityMode.AUTHENTICATED) {
+            return false;
+        }
+        audit(registry.plugins(), clock.millis(), agentId, action, namespace, key, false, SESSION_REQUIRED_TEXT);
+        return true;
+    }
+
+    /** Audits an operation refused by a session that is closed or expired. */
+    void auditSessionRefusal(String agentId, AccessAction action, String namespace, String key, String why) {
+        audit(registry.plugins(), clock.millis(), agentId, action, namespace, key, false, why);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override
@@ -864,6 +982,9 @@ public final class Engine implements SharedMemory {
     // ---------------------------------------------------------------- helpers
 
     static final String DENIED_TEXT = "Insufficient permissions";
+    static final String SESSION_REQUIRED_TEXT = "Identity mode is authenticated: act through a session "
+            + "(SharedMemory.session(credentials)), not a bare agent id";
+    static final String AUTH_FAILED_TEXT = "Authentication failed";
     static final String AUDIT_UNAVAILABLE_TEXT = "No audit sink is present and this memory requires one; "
             + "nothing was done";
 

@@ -2,6 +2,7 @@ package io.sharedmemory.engine.internal;
 
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -33,7 +34,8 @@ public final class EngineProvider implements SharedMemoryProvider {
         List<AutoCloseable> owned = new ArrayList<>();
         if (options.serviceLoader()) {
             Set<Class<?>> seen = new HashSet<>();
-            for (Class<?> kind : List.of(ConflictStrategy.class, PermissionProvider.class, AuditSink.class)) {
+            for (Class<?> kind : List.of(ConflictStrategy.class, PermissionProvider.class, AuditSink.class,
+                    AgentAuthenticator.class)) {
                 for (Object plugin : load(kind)) {
                     if (!seen.add(plugin.getClass())) {
                         continue;
@@ -77,6 +79,9 @@ public final class EngineProvider implements SharedMemoryProvider {
         }
         if (plugin instanceof AuditSink a) {
             registry.addAuditSink(a, ranking, id, origin);
+        }
+        if (plugin instanceof AgentAuthenticator a) {
+            registry.addAuthenticator(a, ranking, id, origin);
         }
     }
 

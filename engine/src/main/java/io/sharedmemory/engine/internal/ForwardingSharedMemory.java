@@ -2,8 +2,11 @@ package io.sharedmemory.engine.internal;
 
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
+import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.ChangeEvent;
+import io.sharedmemory.api.Credentials;
 import io.sharedmemory.api.EventType;
+import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.MemoryEvent;
 import io.sharedmemory.api.MemoryStats;
@@ -123,6 +126,16 @@ public abstract class ForwardingSharedMemory implements SharedMemory {
     @Override
     public int cleanupExpired() {
         return delegate().cleanupExpired();
+    }
+
+    @Override
+    public AgentSession session(Credentials credentials) {
+        return delegate().session(credentials);
+    }
+
+    @Override
+    public IdentityMode identityMode() {
+        return delegate().identityMode();
     }
 
     @Override

@@ -34,6 +34,10 @@ final class Names {
         boolean blank = true;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            if (c > 0x20 && c < 0x7f) {
+                blank = false;
+                continue;
+            }
             if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
                 return "Invalid " + what + ": control character U+" + String.format("%04X", (int) c)
                         + " at index " + i;

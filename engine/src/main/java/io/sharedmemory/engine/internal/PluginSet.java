@@ -1,6 +1,7 @@
 package io.sharedmemory.engine.internal;
 
 import io.sharedmemory.spi.AccessLog;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -16,11 +17,13 @@ import java.util.Map;
  * @param permissionProvider the winning provider, or null (then every check is denied)
  * @param auditSinks every sink, in ranking order
  * @param accessLog the queryable log that answers queries, or null
+ * @param authenticator the winning authenticator, or null (then every session request is refused)
  */
 public record PluginSet(Map<String, ConflictStrategy> strategies, Map<String, String> strategyOrigins,
-                        PermissionProvider permissionProvider, AuditSink[] auditSinks, AccessLog accessLog) {
+                        PermissionProvider permissionProvider, AuditSink[] auditSinks, AccessLog accessLog,
+                        AgentAuthenticator authenticator) {
     /** No plugins at all. */
-    public static final PluginSet EMPTY = new PluginSet(Map.of(), Map.of(), null, new AuditSink[0], null);
+    public static final PluginSet EMPTY = new PluginSet(Map.of(), Map.of(), null, new AuditSink[0], null, null);
 
     public PluginSet {
         strategies = Map.copyOf(strategies);

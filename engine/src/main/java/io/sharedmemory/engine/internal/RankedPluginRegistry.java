@@ -1,6 +1,7 @@
 package io.sharedmemory.engine.internal;
 
 import io.sharedmemory.spi.AccessLog;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -29,6 +30,7 @@ public final class RankedPluginRegistry implements PluginRegistry {
     private final List<Ranked<ConflictStrategy>> strategies = new ArrayList<>();
     private final List<Ranked<PermissionProvider>> providers = new ArrayList<>();
     private final List<Ranked<AuditSink>> sinks = new ArrayList<>();
+    private final List<Ranked<AgentAuthenticator>> authenticators = new ArrayList<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile PluginSet current = PluginSet.EMPTY;
 
@@ -97,6 +99,22 @@ public final class RankedPluginRegistry implements PluginRegistry {
         fire();
     }
 
+    public void addAuthenticator(AgentAuthenticator authenticator, int ranking, long id, String origin) {
+        synchronized (this) {
+            authenticators.add(new Ranked<>(authenticator, null, ranking, id, origin));
+            rebuild();
+        }
+        fire();
+    }
+
+    public void removeAuthenticator(AgentAuthenticator authenticator) {
+        synchronized (this) {
+            authenticators.removeIf(r -> r.plugin == authenticator);
+            rebuild();
+        }
+        fire();
+    }
+
     private void rebuild() {
         List<Ranked<ConflictStrategy>> sortedStrategies = new ArrayList<>(strategies);
         sortedStrategies.sort(ORDER);
@@ -119,8 +137,11 @@ public final class RankedPluginRegistry implements PluginRegistry {
                 log = a;
             }
         }
+        List<Ranked<AgentAuthenticator>> sortedAuthenticators = new ArrayList<>(authenticators);
+        sortedAuthenticators.sort(ORDER);
         current = new PluginSet(byName, origins,
-                sortedProviders.isEmpty() ? null : sortedProviders.get(0).plugin, sinkArray, log);
+                sortedProviders.isEmpty() ? null : sortedProviders.get(0).plugin, sinkArray, log,
+                sortedAuthenticators.isEmpty() ? null : sortedAuthenticators.get(0).plugin);
     }
 
     private void fire() {
@@ -137,6 +158,8 @@ public final class RankedPluginRegistry implements PluginRegistry {
         providers.stream().sorted(ORDER).forEach(r -> out.add("permission-provider ranking=" + r.ranking + " "
                 + r.plugin.getClass().getName() + " from " + r.origin));
         sinks.stream().sorted(ORDER).forEach(r -> out.add("audit-sink ranking=" + r.ranking + " "
+                + r.plugin.getClass().getName() + " from " + r.origin));
+        authenticators.stream().sorted(ORDER).forEach(r -> out.add("authenticator ranking=" + r.ranking + " "
                 + r.plugin.getClass().getName() + " from " + r.origin));
         return out;
     }

@@ -3,7 +3,7 @@ package io.sharedmemory.engine.internal;
 import io.sharedmemory.api.SharedMemory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +20,22 @@ final class Values {
         if (value == null) {
             throw new InvalidValueException("Invalid value: null (null is allowed only inside maps and lists)");
         }
-        Snapshotter s = new Snapshotter(maxBytes);
-        return s.copy(value, 0);
+        Class<?> c = value.getClass();
+        if (c == String.class) {
+            if (((String) value).length() + 2L > maxBytes) {
+                throw new InvalidValueException("Invalid value: larger than the limit of " + maxBytes
+                        + " bytes (estimated JSON size)");
+            }
+            return value;
+        }
+        if (c == Boolean.class || c == Integer.class || c == Long.class) {
+            return value;
+        }
+        try {
+            return new Snapshotter(maxBytes, "value", false).copy(value);
+        } catch (InvalidValueException e) {
+            throw located(value, maxBytes, "value", e);
+        }
     }
 
     static Map<String, Object> snapshotMetadata(Map<String, Object> metadata, long maxBytes)
@@ -29,9 +43,24 @@ final class Values {
         if (metadata == null || metadata.isEmpty()) {
             return Map.of();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata").copy(metadata, 0);
-        return copy;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> copy = (Map<String, Object>) new Snapshotter(maxBytes, "metadata", false)
+                    .copy(metadata);
+            return copy;
+        } catch (InvalidValueException e) {
+            throw located(metadata, maxBytes, "metadata", e);
+        }
+    }
+
+    /** Copies again, tracking where it is, so that the message of a refusal names the place: refusals are rare. */
+    private static InvalidValueException located(Object value, long maxBytes, String root, InvalidValueException first) {
+        try {
+            new Snapshotter(maxBytes, root, true).copy(value);
+        } catch (InvalidValueException e) {
+            return e;
+        }
+        return first;
     }
 
     static long estimatedBytes(Object snapshot) {
@@ -56,28 +85,36 @@ final class Values {
 
     private static final class Snapshotter {
         private final long maxBytes;
-        private final List<Object> path = new ArrayList<>();
+        private final String root;
+        private final boolean locate;
+        /** The container at depth 0; the deeper ones on the current path go to {@code path}, made when needed. */
+        private Object outermost;
+        private Object[] path;
+        /** The key or index taken at each level, only when {@code locate}: for error messages. */
+        private Object[] segments;
+        private int depth;
         private long total;
 
-        private final List<Object> segments = new ArrayList<>();
-        private final String root;
-
-        Snapshotter(long maxBytes) {
-            this(maxBytes, "value");
-        }
-
-        Snapshotter(long maxBytes, String root) {
+        Snapshotter(long maxBytes, String root, boolean locate) {
             this.maxBytes = maxBytes;
             this.root = root;
+            this.locate = locate;
+            if (locate) {
+                segments = new Object[SharedMemory.MAX_DEPTH + 1];
+            }
         }
 
         /** The path to where the snapshot is, built only for an error message. */
         private String where() {
             StringBuilder b = new StringBuilder(root);
-            for (Object s : segments) {
-                if (s instanceof Integer i) {
-                    b.append('[').append(i).append(']');
-                } else {
+            if (segments == null) {
+                return root;
+            }
+            for (int i = 0; i < depth; i++) {
+                Object s = segments[i];
+                if (s instanceof Integer n) {
+                    b.append('[').append(n).append(']');
+                } else if (s != null) {
                     b.append('.').append(s);
                 }
             }
@@ -92,7 +129,7 @@ final class Values {
             }
         }
 
-        Object copy(Object v, int depth) throws InvalidValueException {
+        Object copy(Object v) throws InvalidValueException {
             if (v == null) {
                 add(4);
                 return null;
@@ -125,18 +162,31 @@ final class Values {
                 return v;
             }
             if (v instanceof Map<?, ?> m) {
-                return copyMap(m, depth);
+                return copyMap(m);
             }
             if (v instanceof List<?> l) {
-                return copyList(l, depth);
+                return copyList(l);
             }
             throw new InvalidValueException("Invalid value at " + where() + ": " + c.getName()
                     + " is not JSON-like (use String, Boolean, a number, Map<String,?> or List<?>)");
         }
 
-        private void enter(Object container, int depth) throws InvalidValueException {
-            for (Object o : path) {
-                if (o == container) {
+        private void enter(Object container) throws InvalidValueException {
+            if (depth == 0) {
+                outermost = container;
+                depth = 1;
+                return;
+            }
+            if (container == outermost) {
+                throw new InvalidValueException("Invalid value at " + where() + ": cyclic structure");
+            }
+            if (path == null) {
+                path = new Object[8];
+            } else if (depth == path.length) {
+                path = java.util.Arrays.copyOf(path, depth * 2);
+            }
+            for (int i = 1; i < depth; i++) {
+                if (path[i] == container) {
                     throw new InvalidValueException("Invalid value at " + where() + ": cyclic structure");
                 }
             }
@@ -144,11 +194,25 @@ final class Values {
                 throw new InvalidValueException("Invalid value at " + where() + ": nested deeper than "
                         + SharedMemory.MAX_DEPTH + " levels");
             }
-            path.add(container);
+            path[depth] = container;
+            depth++;
         }
 
-        private Object copyMap(Map<?, ?> m, int depth) throws InvalidValueException {
-            enter(m, depth);
+        private void leave() {
+            depth--;
+            if (depth > 0) {
+                path[depth] = null;
+            }
+        }
+
+        private void at(Object segment) {
+            if (locate) {
+                segments[depth - 1] = segment;
+            }
+        }
+
+        private Object copyMap(Map<?, ?> m) throws InvalidValueException {
+            enter(m);
             long start = total;
             add(2);
             int n = m.size();
@@ -158,8 +222,7 @@ final class Values {
             try {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (i == n) {
-                        throw new InvalidValueException("Invalid value at " + where()
-                                + ": the map changed while it was being copied");
+                        throw changed("map");
                     }
                     Object k = e.getKey();
                     if (!(k instanceof String ks)) {
@@ -169,42 +232,42 @@ final class Values {
                     }
                     add(ks.length() + 4L);
                     keys[i] = ks;
-                    segments.add(ks);
-                    values[i] = copy(e.getValue(), depth + 1);
-                    segments.remove(segments.size() - 1);
+                    at(ks);
+                    values[i] = copy(e.getValue());
                     i++;
                 }
-            } catch (java.util.ConcurrentModificationException ex) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the map changed while it was being copied");
+            } catch (ConcurrentModificationException ex) {
+                throw changed("map");
             }
-            path.remove(path.size() - 1);
             if (i != n) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the map changed while it was being copied");
+                throw changed("map");
             }
+            leave();
             return new JsonMap(keys, values, total - start);
         }
 
-        private Object copyList(List<?> l, int depth) throws InvalidValueException {
-            enter(l, depth);
+        private Object copyList(List<?> l) throws InvalidValueException {
+            enter(l);
             long start = total;
             add(2);
             Object[] elements;
             try {
                 elements = l.toArray();
-            } catch (java.util.ConcurrentModificationException ex) {
-                throw new InvalidValueException("Invalid value at " + where()
-                        + ": the list changed while it was being copied");
+            } catch (ConcurrentModificationException ex) {
+                throw changed("list");
             }
             for (int i = 0; i < elements.length; i++) {
                 add(1);
-                segments.add(i);
-                elements[i] = copy(elements[i], depth + 1);
-                segments.remove(segments.size() - 1);
+                at(i);
+                elements[i] = copy(elements[i]);
             }
-            path.remove(path.size() - 1);
+            leave();
             return new JsonList(elements, total - start);
+        }
+
+        private InvalidValueException changed(String what) {
+            return new InvalidValueException("Invalid value at " + where() + ": the " + what
+                    + " changed while it was being copied");
         }
     }
 

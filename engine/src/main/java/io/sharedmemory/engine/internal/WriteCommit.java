@@ -25,7 +25,7 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
 
     private final Namespace ns;
     private final NamespaceConfig config;
-    private final ConflictStrategy strategy;
+    ConflictStrategy strategy;
     private final EventHub hub;
     private final String agentId;
     private final Object value;
@@ -33,6 +33,7 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
     private final WriteOptions options;
     private final long now;
     private final long maxValueBytes;
+    private final long expectedVersion;
 
     Status status;
     long version;
@@ -53,6 +54,7 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
         this.options = options;
         this.now = now;
         this.maxValueBytes = maxValueBytes;
+        this.expectedVersion = options.expectedVersion().orElse(-1);
     }
 
     @Override
@@ -63,10 +65,9 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
         }
         long currentVersion = live == null ? 0 : live.version();
         version = currentVersion;
-        if (options.expectedVersion().isPresent() && options.expectedVersion().getAsLong() != currentVersion) {
+        if (expectedVersion >= 0 && expectedVersion != currentVersion) {
             status = Status.VERSION_MISMATCH;
-            message = "Version mismatch: expected " + options.expectedVersion().getAsLong() + ", current "
-                    + currentVersion;
+            message = "Version mismatch: expected " + expectedVersion + ", current " + currentVersion;
             return current;
         }
         long ttl = ns.ttlMillis;

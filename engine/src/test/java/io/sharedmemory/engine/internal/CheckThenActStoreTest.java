@@ -31,8 +31,9 @@ public class CheckThenActStoreTest {
 
     public CheckThenActStoreTest() {
         RankedPluginRegistry registry = new RankedPluginRegistry();
-        registry.addStrategy(TestPlugins.latestWins(), NamespaceConfig.LATEST_WINS, 0, 0, "test");
-        registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 1, "test");
+        registry.addStrategy(ProofPlugins.strategy(NamespaceConfig.LATEST_WINS), NamespaceConfig.LATEST_WINS, 0, 0,
+                "test");
+        registry.addPermissionProvider(ProofPlugins.permissions(), 0, 1, "test");
         memory = new Engine(SharedMemoryOptions.builder().serviceLoader(false).cleanupInterval(Duration.ZERO)
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build(), registry, null);
         memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());

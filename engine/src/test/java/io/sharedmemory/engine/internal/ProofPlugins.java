@@ -4,45 +4,45 @@ import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.spi.ConflictStrategy;
-import io.sharedmemory.spi.Resolution;
+import io.sharedmemory.spi.PermissionProvider;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * The plugins and memories the proofs run on. The strategies follow {@link NamespaceConfig}'s one-line definitions of
- * the built-in names; the real ones (bundle {@code strategies}) have their own conformance suite.
+ * The plugins and memories the proofs run on: the real built-in strategies and the default permission provider
+ * (bundles {@code strategies} and {@code permissions}, test-scope dependencies of this module), given explicitly so
+ * that nothing else on the class path — an audit sink, say — joins in unasked.
  */
 final class ProofPlugins {
     private ProofPlugins() {
     }
 
-    /** Maps merge (incoming wins per key), lists concatenate, anything else is replaced. */
+    /** The real strategy of that name. */
+    static ConflictStrategy strategy(String name) {
+        return ServiceLoader.load(ConflictStrategy.class).stream().map(ServiceLoader.Provider::get)
+                .filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("strategy " + name + " is not on the test class path"));
+    }
+
+    static PermissionProvider permissions() {
+        return ServiceLoader.load(PermissionProvider.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no permission provider on the test class path"));
+    }
+
     static ConflictStrategy merge() {
-        return TestPlugins.strategy(NamespaceConfig.MERGE, (existing, incoming) -> {
-            Object a = existing.value();
-            Object b = incoming.value();
-            if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
-                Map<Object, Object> out = new LinkedHashMap<>(ma);
-                out.putAll(mb);
-                return Resolution.replace(out);
-            }
-            if (a instanceof List<?> la && b instanceof List<?> lb) {
-                List<Object> out = new ArrayList<>(la);
-                out.addAll(lb);
-                return Resolution.replace(out);
-            }
-            return Resolution.accept();
-        });
+        return strategy(NamespaceConfig.MERGE);
     }
 
     static SharedMemoryOptions.Builder options(Clock clock) {
-        return SharedMemoryOptions.builder().serviceLoader(false).cleanupInterval(Duration.ZERO).clock(clock)
-                .plugin(TestPlugins.latestWins()).plugin(TestPlugins.firstWins()).plugin(merge())
-                .plugin(TestPlugins.overridesThenDefault());
+        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false)
+                .cleanupInterval(Duration.ZERO).clock(clock).plugin(permissions());
+        for (String name : List.of(NamespaceConfig.LATEST_WINS, NamespaceConfig.FIRST_WINS, NamespaceConfig.MERGE,
+                NamespaceConfig.VERSION)) {
+            b.plugin(strategy(name));
+        }
+        return b;
     }
 
     static SharedMemory memory(Clock clock, Object... extraPlugins) {

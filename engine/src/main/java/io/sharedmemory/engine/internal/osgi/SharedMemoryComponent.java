@@ -1,10 +1,12 @@
 package io.sharedmemory.engine.internal.osgi;
 
+import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
 import io.sharedmemory.engine.internal.ForwardingSharedMemory;
 import io.sharedmemory.engine.internal.RankedPluginRegistry;
+import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
@@ -22,6 +24,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The engine inside OSGi: the {@code SharedMemory} service. Plugins are tracked dynamically (a strategy, provider or
@@ -59,6 +62,13 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         @AttributeDefinition(name = "Require an audit sink",
                 description = "Refuse every operation while no audit sink is present, so nothing happens unrecorded.")
         boolean requireAuditSink() default false;
+
+        @AttributeDefinition(name = "Identity mode",
+                description = "trusted: bare agent ids are believed (in-process use). authenticated: only sessions "
+                        + "opened with credentials proven by an AgentAuthenticator may act.",
+                options = {@Option(label = "trusted", value = "trusted"),
+                        @Option(label = "authenticated", value = "authenticated")})
+        String identity() default "trusted";
     }
 
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
@@ -85,6 +95,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
                 .cleanupInterval(Duration.ofMillis(c.cleanupIntervalMillis()))
                 .listenerQueueCapacity(c.listenerQueueCapacity())
                 .requireAuditSink(c.requireAuditSink())
+                .identity(IdentityMode.parse(c.identity()))
                 .serviceLoader(false)
                 .build();
     }
@@ -130,6 +141,16 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     void removeAuditSink(AuditSink sink) {
         registry.removeAuditSink(sink);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addAuthenticator(AgentAuthenticator authenticator, Map<String, Object> props) {
+        registry.addAuthenticator(authenticator, ranking(props), id(props), origin(props));
+    }
+
+    void removeAuthenticator(AgentAuthenticator authenticator) {
+        registry.removeAuthenticator(authenticator);
     }
 
     /** @return one line per tracked plugin: kind, name, ranking, class and bundle, for operators */

@@ -1,0 +1,90 @@
+package io.sharedmemory.audit.internal;
+
+import static io.sharedmemory.audit.internal.Entries.entry;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.sharedmemory.audit.JsonLinesAuditSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The component as SCR drives it: activate, modify, deactivate, with the configuration mocked. */
+class FileAuditSinkComponent_LifecycleTest {
+    @TempDir
+    Path dir;
+
+    private static FileAuditSinkComponent.Config config(Path path, boolean fsync) {
+        FileAuditSinkComponent.Config config = mock(FileAuditSinkComponent.Config.class);
+        when(config.path()).thenReturn(path.toString());
+        when(config.fsync()).thenReturn(fsync);
+        return config;
+    }
+
+    @Test
+    void activate_recordsToTheConfiguredFile_deactivate_closesIt() {
+        Path file = dir.resolve("audit/access.jsonl");
+        FileAuditSinkComponent component = new FileAuditSinkComponent();
+        component.update(config(file, false));
+        component.record(entry("a", 0));
+        assertEquals(List.of(entry("a", 0)), JsonLinesAuditSink.readAll(file));
+        component.deactivate();
+        assertThrows(IllegalStateException.class, () -> component.record(entry("a", 1)));
+        // closed means unlocked: another sink may open it now
+        JsonLinesAuditSink.open(file).record(entry("b", 0));
+    }
+
+    @Test
+    void modified_newPath_movesToTheNewFile() {
+        Path first = dir.resolve("first.jsonl");
+        Path second = dir.resolve("second.jsonl");
+        FileAuditSinkComponent component = new FileAuditSinkComponent();
+        component.update(config(first, false));
+        component.record(entry("a", 0));
+        component.update(config(second, false));
+        component.record(entry("a", 1));
+        component.deactivate();
+        assertEquals(List.of(entry("a", 0)), JsonLinesAuditSink.readAll(first));
+        assertEquals(List.of(entry("a", 1)), JsonLinesAuditSink.readAll(second));
+    }
+
+    @Test
+    void modified_fsyncOnTheSamePath_reopensAndKeepsAppending() {
+        Path file = dir.resolve("same.jsonl");
+        FileAuditSinkComponent component = new FileAuditSinkComponent();
+        component.update(config(file, false));
+        component.record(entry("a", 0));
+        component.update(config(file, true));
+        component.record(entry("a", 1));
+        component.update(config(file, true));
+        component.record(entry("a", 2));
+        component.deactivate();
+        assertEquals(List.of(entry("a", 0), entry("a", 1), entry("a", 2)), JsonLinesAuditSink.readAll(file));
+    }
+
+    @Test
+    void modified_unusablePath_isRefusedAndTheOldFileStaysInUse() throws Exception {
+        Path file = dir.resolve("good.jsonl");
+        FileAuditSinkComponent component = new FileAuditSinkComponent();
+        component.update(config(file, false));
+        Path blocked = Files.writeString(dir.resolve("not-a-directory"), "x").resolve("audit.jsonl");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> component.update(config(blocked, false)));
+        assertTrue(e.getMessage().contains("Cannot open audit file"), e.getMessage());
+        component.record(entry("a", 0));
+        component.deactivate();
+        assertEquals(List.of(entry("a", 0)), JsonLinesAuditSink.readAll(file));
+    }
+
+    @Test
+    void activate_unusablePath_failsVisibly() {
+        FileAuditSinkComponent component = new FileAuditSinkComponent();
+        assertThrows(IllegalArgumentException.class, () -> component.update(config(dir, false)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> component.record(entry("a", 0)));
+        assertTrue(e.getMessage().contains("no open file"), e.getMessage());
+    }
+}

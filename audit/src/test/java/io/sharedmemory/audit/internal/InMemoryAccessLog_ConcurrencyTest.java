@@ -1,0 +1,168 @@
+package io.sharedmemory.audit.internal;
+
+import static io.sharedmemory.audit.internal.Entries.entry;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.api.AccessLogQuery;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class InMemoryAccessLog_ConcurrencyTest {
+    private static final int THREADS = 8;
+    private static final int PER_THREAD = 20_000;
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /** Checks that the entries hold each agent's numbers once each, ascending, and returns how many per agent. */
+    private static Map<String, Integer> assertPerAgentOrder(List<AccessLogEntry> entries) {
+        Map<String, Integer> last = new HashMap<>();
+        Map<String, Integer> count = new HashMap<>();
+        for (AccessLogEntry e : entries) {
+            int n = Integer.parseInt(e.key());
+            Integer before = last.put(e.agentId(), n);
+            if (before != null && before >= n) {
+                throw new AssertionError(e.agentId() + ": " + n + " after " + before + " (lost order or duplicate)");
+            }
+            count.merge(e.agentId(), 1, Integer::sum);
+        }
+        return count;
+    }
+
+    private List<Future<Void>> appenders(InMemoryAccessLog log, CountDownLatch start) {
+        List<Future<Void>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            String agent = "agent-" + t;
+            futures.add(pool.submit((Callable<Void>) () -> {
+                start.await();
+                for (int i = 0; i < PER_THREAD; i++) {
+                    log.record(entry(agent, i));
+                }
+                return null;
+            }));
+        }
+        return futures;
+    }
+
+    private static void awaitAll(List<Future<Void>> futures) throws Exception {
+        for (Future<Void> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void record_from8Threads_losesNothingDuplicatesNothingKeepsEachThreadsOrder() throws Exception {
+        InMemoryAccessLog log = new InMemoryAccessLog(THREADS * PER_THREAD);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Void>> futures = appenders(log, start);
+        AtomicBoolean done = new AtomicBoolean();
+        Queue<Throwable> queryFailures = new ConcurrentLinkedQueue<>();
+        Future<?> reader = pool.submit(() -> {
+            while (!done.get()) {
+                try {
+                    assertPerAgentOrder(log.query(AccessLogQuery.builder().limit(500).build()));
+                    assertPerAgentOrder(log.query(AccessLogQuery.builder().agentId("agent-3").build()));
+                } catch (Throwable e) {
+                    queryFailures.add(e);
+                    return;
+                }
+            }
+        });
+        start.countDown();
+        awaitAll(futures);
+        done.set(true);
+        reader.get(60, TimeUnit.SECONDS);
+        assertTrue(queryFailures.isEmpty(), () -> "a concurrent query saw: " + queryFailures.peek());
+
+        List<AccessLogEntry> all = log.query(AccessLogQuery.all());
+        assertEquals(THREADS * PER_THREAD, all.size());
+        assertEquals(THREADS * PER_THREAD, log.size());
+        Map<String, Integer> counts = assertPerAgentOrder(all);
+        for (int t = 0; t < THREADS; t++) {
+            assertEquals(PER_THREAD, counts.get("agent-" + t), "agent-" + t);
+        }
+    }
+
+    @Test
+    void capacity_changedWhileRecording_losesNothingThatFits() throws Exception {
+        int total = THREADS * PER_THREAD;
+        InMemoryAccessLog log = new InMemoryAccessLog(total);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Void>> futures = appenders(log, start);
+        AtomicBoolean done = new AtomicBoolean();
+        Future<Integer> resizer = pool.submit(() -> {
+            int resizes = 0;
+            while (!done.get()) {
+                log.capacity(resizes % 2 == 0 ? total * 2 : total);
+                resizes++;
+                Thread.sleep(1);
+            }
+            return resizes;
+        });
+        start.countDown();
+        awaitAll(futures);
+        done.set(true);
+        assertTrue(resizer.get(60, TimeUnit.SECONDS) > 0);
+
+        List<AccessLogEntry> all = log.query(AccessLogQuery.all());
+        assertEquals(total, all.size());
+        Map<String, Integer> counts = assertPerAgentOrder(all);
+        for (int t = 0; t < THREADS; t++) {
+            assertEquals(PER_THREAD, counts.get("agent-" + t), "agent-" + t);
+        }
+    }
+
+    @Test
+    void capacity_shrunkWhileRecording_keepsAnOrderedNewestWindow() throws Exception {
+        InMemoryAccessLog log = new InMemoryAccessLog(50_000);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Void>> futures = appenders(log, start);
+        AtomicBoolean done = new AtomicBoolean();
+        Future<?> resizer = pool.submit(() -> {
+            int i = 0;
+            while (!done.get()) {
+                log.capacity(1_000 + (i++ % 7) * 5_000);
+                Thread.sleep(1);
+            }
+            log.capacity(1_000);
+            return null;
+        });
+        start.countDown();
+        awaitAll(futures);
+        done.set(true);
+        resizer.get(60, TimeUnit.SECONDS);
+
+        List<AccessLogEntry> kept = log.query(AccessLogQuery.all());
+        assertEquals(1_000, kept.size());
+        assertEquals(1_000, log.size());
+        assertPerAgentOrder(kept);
+        for (int t = 0; t < THREADS; t++) {
+            String agent = "agent-" + t;
+            List<AccessLogEntry> mine = log.query(AccessLogQuery.builder().agentId(agent).build());
+            if (!mine.isEmpty()) {
+                int lastKept = Integer.parseInt(mine.get(mine.size() - 1).key());
+                assertEquals(PER_THREAD - 1, lastKept, agent + " lost its newest entry");
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.sharedmemory.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Permission;
+import io.sharedmemory.api.SharedMemoryException;
+import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.api.WriteResult.Status;
+import io.sharedmemory.spi.AuditSink;
+import io.sharedmemory.spi.ConflictStrategy;
+import io.sharedmemory.spi.PermissionProvider;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Plugins coming and going while the engine runs: the engine re-reads the registry on every operation. */
+class Engine_PluginSwapTest {
+    private final RankedPluginRegistry registry = new RankedPluginRegistry();
+    private final TestPlugins.ListLog log = new TestPlugins.ListLog();
+    private final PermissionProvider defaults = TestPlugins.overridesThenDefault();
+    private final ConflictStrategy latest = TestPlugins.latestWins();
+    private Engine engine;
+
+    @BeforeEach
+    void start() {
+        registry.addStrategy(latest, latest.name(), 0, 1, "test");
+        registry.addPermissionProvider(defaults, 0, 2, "test");
+        registry.addAuditSink(log, 0, 3, "test");
+        engine = new Engine(SharedMemoryOptions.builder().maxLogSize(77).build(), registry, null);
+        engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+    }
+
+    @AfterEach
+    void stop() {
+        engine.destroy();
+    }
+
+    @Test
+    void missingStrategyRefusesEveryWriteUntilItReturns() {
+        assertTrue(engine.write("ns", "k", 1, "a").isWritten());
+        registry.removeStrategy(latest);
+        var refused = engine.write("ns", "k", 2, "a");
+        assertEquals(Status.STRATEGY_UNAVAILABLE, refused.status());
+        assertEquals(1, refused.version());
+        assertTrue(refused.message().contains("latest-wins"), refused.message());
+        assertEquals(Status.STRATEGY_UNAVAILABLE, engine.write("ns", "new-key", 1, "a").status());
+        assertEquals(1, (int) engine.read("ns", "k", "a"));
+        assertNull(engine.read("ns", "new-key", "a"));
+        registry.addStrategy(latest, latest.name(), 0, 4, "test");
+        assertEquals(2, engine.write("ns", "k", 2, "a").version());
+    }
+
+    @Test
+    void strategyThatThrowsRejectsCleanly() {
+        ConflictStrategy broken = mock(ConflictStrategy.class);
+        when(broken.resolve(any(), any(), any())).thenThrow(new IllegalStateException("bug"));
+        registry.addStrategy(broken, "latest-wins", 10, 5, "test");
+        engine.write("ns", "k", 1, "a");
+        var r = engine.write("ns", "k", 2, "a");
+        assertEquals(Status.REJECTED, r.status());
+        assertTrue(r.message().contains("bug"), r.message());
+        assertEquals(1, (int) engine.read("ns", "k", "a"));
+    }
+
+    @Test
+    void strategyRemovedDuringTheWriteIsReportedUnavailable() {
+        ConflictStrategy vanishing = mock(ConflictStrategy.class);
+        when(vanishing.resolve(any(), any(), any())).thenAnswer(inv -> {
+            registry.removeStrategy(vanishing);
+            throw new NoClassDefFoundError("bundle uninstalled");
+        });
+        registry.removeStrategy(latest);
+        registry.addStrategy(vanishing, "latest-wins", 0, 6, "test");
+        engine.write("ns", "k", 1, "a");
+        var r = engine.write("ns", "k", 2, "a");
+        assertEquals(Status.STRATEGY_UNAVAILABLE, r.status());
+        assertEquals(1, (int) engine.read("ns", "k", "a"));
+    }
+
+    @Test
+    void highestRankedProviderWinsOnTheNextCheckAndNoneDenies() {
+        PermissionProvider readOnly = mock(PermissionProvider.class);
+        when(readOnly.permission(any(), any(), any())).thenReturn(Permission.READ);
+        assertTrue(engine.write("ns", "k", 1, "a").isWritten());
+        registry.addPermissionProvider(readOnly, 100, 7, "test");
+        assertEquals(Status.DENIED, engine.write("ns", "k", 2, "a").status());
+        assertEquals(1, (int) engine.read("ns", "k", "a"));
+        registry.removePermissionProvider(readOnly);
+        registry.removePermissionProvider(defaults);
+        assertEquals(Status.DENIED, engine.write("ns", "k", 3, "a").status());
+        assertNull(engine.read("ns", "k", "a"));
+        assertFalse(engine.delete("ns", "k", "a"));
+    }
+
+    @Test
+    void providerThatFailsDenies() {
+        PermissionProvider broken = mock(PermissionProvider.class);
+        when(broken.permission(any(), any(), any())).thenThrow(new RuntimeException("db down"));
+        registry.addPermissionProvider(broken, 100, 8, "test");
+        assertEquals(Status.DENIED, engine.write("ns", "k", 1, "a").status());
+    }
+
+    @Test
+    void sinkAddedMidRunStartsThereAndAFailingSinkIsCounted() {
+        engine.write("ns", "k", 1, "a");
+        List<AccessLogEntry> late = new CopyOnWriteArrayList<>();
+        AuditSink lateSink = late::add;
+        registry.addAuditSink(lateSink, 0, 9, "test");
+        AuditSink failing = mock(AuditSink.class);
+        doThrow(new RuntimeException("disk full")).when(failing).record(any());
+        registry.addAuditSink(failing, 0, 10, "test");
+        engine.write("ns", "k", 2, "a");
+        assertEquals(1, late.size());
+        assertEquals("k", late.get(0).key());
+        assertEquals(1, engine.getStats().auditFailures());
+        assertEquals(3, log.size());
+        verify(failing).record(any());
+    }
+
+    @Test
+    void capacityIsPushedToTheAccessLogOnBindAndReconfigure() {
+        assertEquals(77, log.capacity);
+        TestPlugins.ListLog other = new TestPlugins.ListLog();
+        registry.removeAuditSink(log);
+        registry.addAuditSink(other, 0, 11, "test");
+        assertEquals(77, other.capacity);
+        engine.reconfigure(SharedMemoryOptions.builder().maxLogSize(5).build());
+        assertEquals(5, other.capacity);
+    }
+
+    @Test
+    void requiredAuditRefusesEverythingWhileNoSinkIsPresent() {
+        engine.reconfigure(SharedMemoryOptions.builder().requireAuditSink(true).build());
+        assertTrue(engine.write("ns", "k", 1, "a").isWritten());
+        registry.removeAuditSink(log);
+        assertEquals(Status.AUDIT_UNAVAILABLE, engine.write("ns", "k", 2, "a").status());
+        assertNull(engine.read("ns", "k", "a"));
+        assertFalse(engine.delete("ns", "k", "a"));
+        assertThrows(SharedMemoryException.class, () -> engine.broadcast("ns", "x", "a"));
+        registry.addAuditSink(log, 0, 12, "test");
+        assertEquals(1, (int) engine.read("ns", "k", "a"));
+    }
+}

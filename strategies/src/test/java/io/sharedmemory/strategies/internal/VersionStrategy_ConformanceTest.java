@@ -1,0 +1,11 @@
+package io.sharedmemory.strategies.internal;
+
+import io.sharedmemory.spi.ConflictStrategy;
+import io.sharedmemory.strategies.conformance.ConflictStrategyConformance;
+
+class VersionStrategy_ConformanceTest extends ConflictStrategyConformance {
+    @Override
+    protected ConflictStrategy createStrategy() {
+        return new VersionStrategy();
+    }
+}
