@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -63,10 +64,11 @@ class ConflictContentionHistoryTest {
         return "agent-" + thread;
     }
 
-    @ParameterizedTest(name = "{0} key(s)")
-    @ValueSource(ints = {1, 64})
-    void compareAndSetHasExactlyOneWinnerPerKeyAndVersion(int keyCount) throws Exception {
-        namespace(NamespaceConfig.LATEST_WINS);
+    /** Compare-and-set is the engine's, whatever the strategy; {@code version} demands it for every update. */
+    @ParameterizedTest(name = "{0}, {1} key(s)")
+    @CsvSource({"latest-wins, 1", "latest-wins, 64", "version, 1", "version, 64", "merge, 64"})
+    void compareAndSetHasExactlyOneWinnerPerKeyAndVersion(String strategy, int keyCount) throws Exception {
+        namespace(strategy);
         List<String> keys = History.keys(keyCount);
         try (Recorder a = new Recorder(memory, NS, "watcher-a"); Recorder b = new Recorder(memory, NS, "watcher-b")) {
             List<Op> history = History.run(THREADS, OPS, (t, i, r) -> {

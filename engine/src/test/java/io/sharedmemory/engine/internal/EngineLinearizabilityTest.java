@@ -109,7 +109,7 @@ public class EngineLinearizabilityTest {
     void modelChecking() {
         ModelCheckingOptions o = withoutPureCode(new ModelCheckingOptions());
         if (BIG) {
-            o.iterations(100).invocationsPerIteration(5_000).threads(3).actorsPerThread(3);
+            o.iterations(20).invocationsPerIteration(500).threads(2).actorsPerThread(4);
         } else {
             o.iterations(5).invocationsPerIteration(100).threads(2).actorsPerThread(3);
         }
@@ -120,7 +120,7 @@ public class EngineLinearizabilityTest {
     void stress() {
         StressOptions o = new StressOptions();
         if (BIG) {
-            o.iterations(200).invocationsPerIteration(10_000).threads(3).actorsPerThread(4);
+            o.iterations(30).invocationsPerIteration(5_000).threads(3).actorsPerThread(4);
         } else {
             o.iterations(5).invocationsPerIteration(200).threads(2).actorsPerThread(3);
         }
