@@ -27,6 +27,7 @@ import io.sharedmemory.api.Subscription;
 import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.api.WriteResult.Status;
+import io.sharedmemory.engine.internal.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Sessions bind an identity; authenticated mode refuses every bare agent id. */
 class Engine_IdentityTest {
     private final io.sharedmemory.engine.internal.TestPlugins.ListLog log = new TestPlugins.ListLog();
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(1_000_000L);
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
     private Engine engine;
 
@@ -130,33 +130,5 @@ class Engine_IdentityTest {
         engine.reconfigure(SharedMemoryOptions.builder().identity(IdentityMode.TRUSTED).build());
         assertTrue(engine.write("ns", "k", 1, "alice").isWritten());
         assertEquals(1, (int) engine.session(Credentials.secret("alice", "secret".toCharArray())).read("ns", "k"));
-    }
-
-    static final class TestClock extends java.time.Clock {
-        private volatile long millis = 1_000_000L;
-
-        void advance(Duration d) {
-            millis += d.toMillis();
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

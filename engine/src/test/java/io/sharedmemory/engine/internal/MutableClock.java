@@ -8,22 +8,22 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when a test moves it: expiry is then exact to the millisecond and never flaky. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicLong millis;
 
-    MutableClock(long startMillis) {
+    public MutableClock(long startMillis) {
         this.millis = new AtomicLong(startMillis);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }
 
-    void advanceMillis(long ms) {
+    public void advanceMillis(long ms) {
         millis.addAndGet(ms);
     }
 
-    void set(long epochMillis) {
+    public void set(long epochMillis) {
         millis.set(epochMillis);
     }
 
