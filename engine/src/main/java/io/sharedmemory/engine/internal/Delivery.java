@@ -1,6 +1,8 @@
 package io.sharedmemory.engine.internal;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -8,142 +10,210 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * One listener or subscriber: a thread of its own that reads an {@link EventJournal} from its cursor and calls the
- * callback once per event, in order, never concurrently with itself. A callback that throws is logged and the next event
- * is delivered; a consumer that falls a whole ring behind receives the notice made by {@code overflowNotice} and ends.
+ * One listener or subscriber: a cursor into an {@link EventJournal} whose events a {@link DeliveryPool} worker hands to
+ * the callback, in batches, once per event, in order, never concurrently with itself. A callback that throws is logged
+ * and the next event is delivered; a consumer that falls a whole ring behind receives the notice made by
+ * {@code overflowNotice} and ends.
  *
- * <p>Invariants: {@code delivered} only grows and is the sequence after the last event handed to the callback;
- * once {@code active} is false no further journal event is handed over (except the one in progress) and the thread
- * ends; a consumer cut off for lagging receives exactly one overflow notice unless it was stopped (unsubscribed)
- * first; {@code onEnd} runs exactly once.
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code state} is IDLE (caught up, counted in the journal's idle count, not queued), SCHEDULED (queued or
+ *       running: exactly one worker owns {@code cursor}) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so
+ *       it is never queued twice, and never run by two workers at once.</li>
+ *   <li>No event is left unannounced: going IDLE, a consumer is counted idle, then marked IDLE, then looks at its next
+ *       slot again; a producer stores, then reads the idle count (see {@link EventJournal}).</li>
+ *   <li>{@code delivered} only grows and is at most one batch behind the cursor while running, equal to it when
+ *       IDLE; once {@code active} is false no further journal event is handed over (except the one in progress).</li>
+ *   <li>{@code stopped} and {@code runner} change under this object's lock: a stop either finds the runner, which is
+ *       inside a batch, and interrupts it there (never a worker that has moved on to another consumer: the runner
+ *       leaves under the same lock, then clears its interrupt), or the runner sees {@code stopped} before its next
+ *       callback. So no callback starts after {@link #stop()} returned unless it is interrupted.</li>
+ *   <li>A consumer cut off for lagging receives exactly one overflow notice unless it was stopped first; {@code onEnd}
+ *       runs exactly once, by the owner of the SCHEDULED state.</li>
+ * </ul>
  */
-final class Delivery<E> implements Runnable {
+final class Delivery<E> extends DeliveryPool.Task {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
-    private static final int SPINS = 64;
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final VarHandle STATE;
+    static final int IDLE = 0;
+    static final int SCHEDULED = 1;
+    static final int ENDED = 2;
+    /** Events per turn, and time per turn, before the consumer goes to the back of the queue (fairness). */
+    private static final int BATCH = 256;
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Delivery.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final EventJournal journal;
+    private final DeliveryPool pool;
     private final Consumer<? super E> callback;
     private final LongFunction<E> overflowNotice;
     private final Runnable onEnd;
-    private final Thread thread;
+    private final String name;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state = IDLE;
     private volatile boolean active = true;
     private volatile long delivered;
-    private volatile boolean inCallback;
-    private volatile boolean ended;
-    /** Set first thing by {@link #stop()}: with {@code inCallback}, a Dekker pair, so a stop never misses a callback
-     *  that is starting. */
     private volatile boolean stopped;
     private volatile boolean overflowed;
     private volatile long missed;
-    volatile boolean sleeping;
+    private volatile Thread runner;
+    private boolean ended;
+    private boolean noticeGiven;
     private long cursor;
-    /** Callback failures, touched only by the delivery thread; the first is logged in full, then every 1000th. */
+    /** Callback failures, touched only by the owner; the first is logged in full, then every 1000th. */
     private long failures;
 
     Delivery(EventJournal journal, Consumer<? super E> callback, LongFunction<E> overflowNotice, Runnable onEnd,
-             String threadName) {
+             String name) {
         this.journal = journal;
+        this.pool = journal.pool();
         this.callback = callback;
         this.overflowNotice = overflowNotice;
         this.onEnd = onEnd;
-        this.thread = new Thread(this, threadName);
-        this.thread.setDaemon(true);
+        this.name = name;
     }
 
-    /** Registers with the journal (the next published event is the first delivered) and starts the thread. */
     /**
      * Registers with the journal: the next published event is the first delivered. Call under whatever excludes the
-     * producers whose events must not be missed; then {@link #startThread()}.
+     * producers whose events must not be missed.
      */
     void register() {
         // conservative before registering, so that a producer's lag check never sees the initial 0
         delivered = journal.tail();
+        pool.consumerAdded();
         cursor = journal.register(this);
         delivered = cursor;
     }
 
-    void startThread() {
-        thread.start();
-    }
-
-    /** Registers and starts. */
+    /** Same as {@link #register()}: delivery starts when the first event arrives. */
     void start() {
         register();
-        startThread();
-    }
-
-    Thread thread() {
-        return thread;
     }
 
     boolean isActive() {
         return active;
     }
 
-    @Override
-    public void run() {
-        long c = cursor;
-        int spins = 0;
-        // publishing progress is a volatile store: do it per batch on big rings, per event on small ones, always before
-        // idling, so that awaitDelivery and the producers' lag check never see less than one batch of staleness
-        long batchMask = journal.capacity() >= 1024 ? 31 : 0;
-        try {
-            while (active) {
-                EventJournal.Envelope e = journal.slot(c);
-                if (e != null && e.seq == c) {
-                    @SuppressWarnings("unchecked")
-                    E event = (E) e.event;
-                    handOver(event);
-                    c++;
-                    if ((c & batchMask) == 0) {
-                        delivered = c;
-                    }
-                    spins = 0;
-                    continue;
-                }
-                delivered = c;
-                if (e != null && e.seq > c) {
-                    cutOff(journal.tail() - c);
-                } else if (c < journal.tail() || (spins < SPINS && journal.consumerCount() <= CORES)) {
-                    // claimed but not yet stored (spin: it is a few instructions away), or a short wait for more; not
-                    // worth it when consumers outnumber the cores: spinning then only steals the producers' time
-                    spins++;
-                    if (spins > SPINS) {
-                        Thread.yield();
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                } else {
-                    sleeping = true;
-                    journal.announceSleep();
-                    try {
-                        EventJournal.Envelope again = journal.slot(c);
-                        if (active && (again == null || again.seq < c) && c >= journal.tail()) {
-                            LockSupport.park(this);
-                        }
-                    } finally {
-                        sleeping = false;
-                        journal.retractSleep();
-                        journal.afterSleep();
-                    }
-                    spins = 0;
-                }
-            }
-            delivered = c;
-            if (overflowed && !stopped) {
-                handOver(overflowNotice.apply(missed));
-            }
-        } finally {
-            end();
-        }
-    }
-
     long delivered() {
         return delivered;
     }
 
-    /** Ends delivery because the consumer fell a whole ring behind; it is told when it next gets control. */
+    boolean overflowed() {
+        return overflowed;
+    }
+
+    /** @return true if this call moved the consumer from IDLE to SCHEDULED: the caller must then queue or end it */
+    boolean tryWake() {
+        if ((int) STATE.getVolatile(this) == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED)) {
+            journal.leftIdle();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    void run(DeliveryPool.Worker worker) {
+        long c = runBatch(worker, cursor);
+        cursor = c;
+        delivered = c;
+        if (!active) {
+            end();
+            return;
+        }
+        if (hasNext(c)) {
+            pool.submit(this); // the back of the queue: the others get their turn
+            return;
+        }
+        journal.enteredIdle();
+        STATE.setVolatile(this, IDLE);
+        if ((hasNext(c) || !active) && tryWake()) {
+            pool.submit(this);
+        }
+    }
+
+    /** Whether the slot at {@code c} holds its event, or a newer one (then this consumer is a ring behind). */
+    private boolean hasNext(long c) {
+        EventJournal.Envelope e = journal.slot(c);
+        return e != null && e.seq >= c;
+    }
+
+    private long runBatch(DeliveryPool.Worker worker, long c) {
+        synchronized (this) {
+            if (stopped) {
+                return c;
+            }
+            runner = worker.thread;
+        }
+        worker.current = this;
+        try {
+            long start = System.nanoTime();
+            for (int n = 0; n < BATCH && active && !worker.retired; n++) {
+                EventJournal.Envelope e = journal.slot(c);
+                if (e == null || e.seq < c) {
+                    break;
+                }
+                if (e.seq > c) {
+                    cutOff(journal.tail() - c);
+                    break;
+                }
+                if (stopped) {
+                    break;
+                }
+                @SuppressWarnings("unchecked")
+                E event = (E) e.event;
+                worker.beforeCall();
+                invoke(event);
+                c++;
+                if ((n & 15) == 15) {
+                    delivered = c;
+                    if (System.nanoTime() - start > SLICE_NANOS) {
+                        break;
+                    }
+                }
+            }
+            if (!active && overflowed && !stopped && !noticeGiven) {
+                noticeGiven = true;
+                delivered = c;
+                worker.beforeCall();
+                invoke(overflowNotice.apply(missed));
+            }
+        } finally {
+            worker.current = null;
+            synchronized (this) {
+                runner = null;
+            }
+            // an interrupt meant for this consumer's callback (stop) must not reach the next consumer's
+            Thread.interrupted();
+        }
+        return c;
+    }
+
+    private void invoke(E event) {
+        try {
+            callback.accept(event);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable t) {
+            long n = ++failures;
+            if (n == 1) {
+                LOG.log(Level.WARNING, name + ": callback threw; delivery goes on", t);
+            } else if (n % 1000 == 0) {
+                LOG.log(Level.WARNING, "{0}: callback has thrown {1} times; latest: {2}", name, n, t);
+            }
+        }
+    }
+
+    /**
+     * Ends delivery because the consumer fell a whole ring behind, even while it is stuck in its callback: it is no
+     * longer active at once, and is told (its last event) when it next gets control.
+     */
     void cutOff(long behind) {
         synchronized (this) {
             if (overflowed || !active) {
@@ -154,54 +224,28 @@ final class Delivery<E> implements Runnable {
             active = false;
         }
         journal.unregister(this);
-        LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", thread.getName(), behind);
-        if (Thread.currentThread() != thread) {
-            LockSupport.unpark(thread);
+        LOG.log(Level.WARNING, "{0} fell {1} events behind and was cut off", name, behind);
+        if (tryWake()) {
+            pool.submit(this);
         }
     }
 
-    boolean overflowed() {
-        return overflowed;
-    }
-
-    private void handOver(E event) {
-        inCallback = true;
-        try {
-            if (stopped) {
-                return; // stop() may have looked at inCallback before it was set, and could not interrupt this call
-            }
-            callback.accept(event);
-        } catch (VirtualMachineError fatal) {
-            throw fatal;
-        } catch (Throwable t) {
-            long n = ++failures;
-            if (n == 1) {
-                LOG.log(Level.WARNING, thread.getName() + ": callback threw; delivery goes on", t);
-            } else if (n % 1000 == 0) {
-                LOG.log(Level.WARNING, "{0}: callback has thrown {1} times; latest: {2}", thread.getName(), n, t);
-            }
-        } finally {
-            inCallback = false;
-            // an interrupt meant for the callback (unsubscribe) must not outlive it
-            if (thread.isInterrupted()) {
-                Thread.interrupted();
-            }
-        }
-    }
-
-    /** Stops delivery; interrupts a callback blocked on another thread's behalf. Idempotent, callable from anywhere. */
+    /**
+     * Stops delivery; interrupts a callback in progress on another thread. Idempotent, callable from anywhere,
+     * including the callback itself.
+     */
     void stop() {
-        stopped = true;
-        if (!active && ended) {
-            return;
+        synchronized (this) {
+            stopped = true;
+            Thread r = runner;
+            if (r != null && r != Thread.currentThread()) {
+                r.interrupt();
+            }
         }
         active = false;
         journal.unregister(this);
-        if (Thread.currentThread() != thread) {
-            if (inCallback) {
-                thread.interrupt();
-            }
-            LockSupport.unpark(thread);
+        if (tryWake()) {
+            end(); // it was idle: nobody else owns it, and there is nothing left to deliver
         }
     }
 
@@ -213,20 +257,21 @@ final class Delivery<E> implements Runnable {
             ended = true;
         }
         active = false;
+        STATE.setVolatile(this, ENDED);
         journal.unregister(this);
-        journal.afterSleep();
+        pool.consumerRemoved();
         onEnd.run();
     }
 
     boolean awaitDelivery(Duration timeout) throws InterruptedException {
-        if (Thread.currentThread() == thread) {
+        if (runner == Thread.currentThread()) {
             throw new IllegalStateException("awaitDelivery called from the listener's own callback: it would wait "
                     + "for itself");
         }
         long target = journal.tail();
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = TimeUnit.MICROSECONDS.toNanos(10);
-        while (!ended && !stopped && delivered < target) {
+        while (!stopped && (int) STATE.getVolatile(this) != ENDED && delivered < target) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -238,5 +283,10 @@ final class Delivery<E> implements Runnable {
             pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(1));
         }
         return true;
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -66,7 +66,7 @@ import java.util.function.Consumer;
  *   <li>Every operation reads the plugin snapshot once, so it sees one consistent set of plugins even while they
  *       change; a plugin removed mid-operation can only make it fail cleanly (refused, nothing stored).</li>
  *   <li>Reads take no lock: a namespace lookup, a permission check, a map read, the audit entry.</li>
- *   <li>Nothing slow runs under a lock: listeners run on their own threads; audit sinks run after the commit.</li>
+ *   <li>Nothing slow runs under a lock: listeners run on the delivery pool's threads; audit sinks run after the commit.</li>
  * </ul>
  */
 public final class Engine implements SharedMemory {
@@ -75,7 +75,10 @@ public final class Engine implements SharedMemory {
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final PluginRegistry registry;
     private final Clock clock;
-    private final EventHub hub = new EventHub();
+    private static final AtomicInteger ENGINE_IDS = new AtomicInteger();
+    private final DeliveryPool deliveryPool = new DeliveryPool("sharedmemory-delivery-" + ENGINE_IDS.incrementAndGet(),
+            DeliveryPool.DEFAULT_WORKERS);
+    private final EventHub hub = new EventHub(deliveryPool);
     private final LongAdder auditFailures = new LongAdder();
     private final AtomicInteger subscriptionIds = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
@@ -507,7 +510,7 @@ public final class Engine implements SharedMemory {
             }
             EventJournal j = ns.journal;
             if (j == null) {
-                j = new EventJournal(settings.queueCapacity);
+                j = new EventJournal(settings.queueCapacity, deliveryPool);
                 ns.journal = j;
             }
             if (!permission(p, namespace, agentId, ns.config).implies(Permission.READ)) {
@@ -516,14 +519,13 @@ public final class Engine implements SharedMemory {
                         + namespace + "\"");
             }
             sub = new NamespaceSubscription(ns, agentId, j, callback, clock,
-                    "sharedmemory-subscriber-" + namespace + "-" + agentId + "-" + subscriptionIds.incrementAndGet());
+                    "subscription " + subscriptionIds.incrementAndGet() + " of " + agentId + " to " + namespace);
             ns.subscriptions.incrementAndGet();
             ns.subscribers.add(sub);
             sub.register();
         } finally {
             ns.gate.unlockWrite(stamp);
         }
-        sub.startThread();
         audit(p, now, agentId, AccessAction.SUBSCRIBE, namespace, null, true, null);
         return sub;
     }
@@ -1000,6 +1002,11 @@ public final class Engine implements SharedMemory {
         if (onDestroy != null) {
             onDestroy.run();
         }
+    }
+
+    /** The threads that run this memory's callbacks (tests look at them). */
+    DeliveryPool deliveryPool() {
+        return deliveryPool;
     }
 
     /** @return whether {@link #destroy()} has been called */

@@ -19,7 +19,12 @@ import java.util.function.Consumer;
 final class EventHub {
     private final AtomicReferenceArray<EventJournal> journals = new AtomicReferenceArray<>(EventType.values().length);
     private final Set<Delivery<MemoryEvent>> deliveries = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger threadIds = new AtomicInteger();
+    private final AtomicInteger listenerIds = new AtomicInteger();
+    private final DeliveryPool pool;
+
+    EventHub(DeliveryPool pool) {
+        this.pool = pool;
+    }
 
     /** @return the journal of the type when someone listens, else null */
     EventJournal listened(EventType type) {
@@ -40,7 +45,7 @@ final class EventHub {
         Objects.requireNonNull(listener, "listener");
         EventJournal j = journals.get(type.ordinal());
         if (j == null) {
-            journals.compareAndSet(type.ordinal(), null, new EventJournal(queueCapacity));
+            journals.compareAndSet(type.ordinal(), null, new EventJournal(queueCapacity, pool));
             j = journals.get(type.ordinal());
         }
         Delivery<MemoryEvent>[] self = newArray();
@@ -48,7 +53,7 @@ final class EventHub {
                 missed -> new MemoryEvent(type, null, null, io.sharedmemory.api.SharedMemory.SYSTEM_AGENT, missed,
                         MemoryEvent.LISTENER_OVERFLOW, Instant.now()),
                 () -> deliveries.remove(self[0]),
-                "sharedmemory-listener-" + type.topic() + "-" + threadIds.incrementAndGet());
+                "listener " + listenerIds.incrementAndGet() + " of " + type.topic());
         self[0] = d;
         deliveries.add(d);
         d.start();

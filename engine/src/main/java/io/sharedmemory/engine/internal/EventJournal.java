@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A stream of events read by any number of independent consumers, each at its own pace: a lapping ring of
- * sequence-numbered envelopes. The writer's cost is O(1) whatever the number of consumers (claim a sequence, store one
- * reference, read one counter), which is what lets one writer feed a hundred subscribers.
+ * sequence-numbered envelopes, delivered by a {@link DeliveryPool}. The writer's cost is O(1) whatever the number of
+ * consumers (claim a sequence, store one reference, read one counter), which is what lets one writer feed a hundred
+ * subscribers.
  *
  * <p>Invariants:
  * <ul>
@@ -22,14 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  *       one means {@code c} was overwritten — the consumer fell a whole ring behind, and is cut off and told. Nothing
  *       is ever skipped silently. A consumer stuck in its callback is found by the producer's periodic check and cut
  *       off the same way, without waiting for it to return.</li>
- *   <li>No wake-up is lost: a consumer announces it is going to sleep ({@code sleeping}, then {@code sleepers}, both
- *       volatile) before it re-checks the ring; a producer stores (volatile) before it reads {@code sleepers}. Under
- *       sequential consistency of volatile accesses one of the two sees the other.</li>
- *   <li>Wake-ups are coalesced: a producer that sees sleepers sets {@code wakeRequested} and unparks one sleeper; every
- *       consumer leaving its sleep protocol clears a pending request and then unparks every sleeper it sees. A producer
- *       that finds the request already pending relies on that: the clearing happens after its check, so the scan that
- *       follows sees every consumer whose announcement the producer saw.</li>
- *   <li>Callers that need events ordered with their commit claim the sequence inside the commit (see the engine).</li>
+ *   <li>No wake-up is lost: a consumer that has caught up adds itself to {@code idle}, marks itself IDLE, then
+ *       looks at its next slot again; a producer stores (volatile) before it reads {@code idle}. Under sequential
+ *       consistency of volatile accesses one of the two sees the other.</li>
+ *   <li>Wake-ups are coalesced: a producer that sees idle consumers queues the wake round once ({@code wakeRequested});
+ *       the round clears the request before it wakes every IDLE consumer, so a producer that finds the request
+ *       already pending may rely on it: the round's scan comes after that producer's store.</li>
+  <li>Callers that need events ordered with their commit claim the sequence inside the commit (see the engine).</li>
  * </ul>
  */
 final class EventJournal {
@@ -47,15 +46,24 @@ final class EventJournal {
     private final int mask;
     private final AtomicLong tail = new AtomicLong();
     private final CopyOnWriteArrayList<Delivery<?>> consumers = new CopyOnWriteArrayList<>();
-    private final AtomicInteger sleepers = new AtomicInteger();
+    private final DeliveryPool pool;
+    /** Consumers that are IDLE, or about to be (counted first): what a producer reads to know whether to wake. */
+    private final AtomicInteger idle = new AtomicInteger();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final DeliveryPool.Task wakeRound = new DeliveryPool.Task() {
+        @Override
+        void run(DeliveryPool.Worker worker) {
+            wakeIdle();
+        }
+    };
     /** Slots below this sequence have been cleared of their events (no consumer needs them any more). */
     private long clearedUpTo;
     private final AtomicBoolean housekeeping = new AtomicBoolean();
     /** Every {@code checkMask + 1} events the producer looks for consumers a whole ring behind (amortized O(1)). */
     private final long checkMask;
 
-    EventJournal(int minCapacity) {
+    EventJournal(int minCapacity, DeliveryPool pool) {
+        this.pool = pool;
         // room for the consumers' batched progress reports (Delivery), so that a queue still holds minCapacity events
         int capacity = Integer.highestOneBit(Math.max(16, minCapacity + 32) - 1) << 1;
         this.ring = new AtomicReferenceArray<>(capacity);
@@ -151,35 +159,23 @@ final class EventJournal {
         if ((seq & checkMask) == 0 && seq != 0) {
             cutOffLaggards(seq);
         }
-        if (sleepers.get() != 0 && !wakeRequested.get() && wakeRequested.compareAndSet(false, true)) {
-            for (Delivery<?> d : consumers) {
-                if (d.sleeping) {
-                    LockSupport.unpark(d.thread());
-                    return;
-                }
-            }
-            // nobody found asleep: hand the request back the way every consumer does, clear-then-scan, so that a
-            // consumer that fell asleep meanwhile is not left behind a request that was pending when it looked
-            afterSleep();
+        if (idle.get() != 0 && !wakeRequested.get() && wakeRequested.compareAndSet(false, true)) {
+            pool.submit(wakeRound);
         }
     }
 
-    /**
-     * Called by every consumer leaving its sleep protocol (woken or not): the first to see a pending wake request wakes
-     * every sleeper. So a writer pays at most one unpark per wake-up round, however many consumers sleep.
-     */
-    void afterSleep() {
-        if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
-            for (Delivery<?> d : consumers) {
-                if (d.sleeping) {
-                    LockSupport.unpark(d.thread());
-                }
+    private void wakeIdle() {
+        wakeRequested.set(false);
+        for (Delivery<?> d : consumers) {
+            if (d.tryWake()) {
+                pool.submit(d);
             }
         }
     }
 
-    /** Registers a consumer whose first event is the next one published; the caller then starts it. */
+    /** Registers a consumer, IDLE, whose first event is the next one published. */
     long register(Delivery<?> d) {
+        idle.incrementAndGet(); // it starts IDLE
         consumers.add(d);
         return tail.get();
     }
@@ -190,12 +186,16 @@ final class EventJournal {
         }
     }
 
-    void announceSleep() {
-        sleepers.incrementAndGet();
+    void enteredIdle() {
+        idle.incrementAndGet();
     }
 
-    void retractSleep() {
-        sleepers.decrementAndGet();
+    void leftIdle() {
+        idle.decrementAndGet();
+    }
+
+    DeliveryPool pool() {
+        return pool;
     }
 
     Iterable<Delivery<?>> consumers() {

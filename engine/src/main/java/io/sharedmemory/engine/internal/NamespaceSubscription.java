@@ -15,7 +15,7 @@ final class NamespaceSubscription implements Subscription {
     private final Delivery<ChangeEvent> delivery;
 
     NamespaceSubscription(Namespace ns, String agentId, EventJournal journal, Consumer<ChangeEvent> callback,
-                          Clock clock, String threadName) {
+                          Clock clock, String name) {
         this.namespace = ns.name;
         this.agentId = agentId;
         this.delivery = new Delivery<>(journal, callback,
@@ -24,16 +24,12 @@ final class NamespaceSubscription implements Subscription {
                 () -> {
                     ns.subscriptions.decrementAndGet();
                     ns.subscribers.remove(this);
-                }, threadName);
+                }, name);
     }
 
     /** Under the namespace's exclusive gate: from now on every committed change is delivered. */
     void register() {
         delivery.register();
-    }
-
-    void startThread() {
-        delivery.startThread();
     }
 
     /** Ends the subscription because its agent may no longer read the namespace. */

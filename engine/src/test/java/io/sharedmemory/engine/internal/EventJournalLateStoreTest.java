@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class EventJournalLateStoreTest {
     @Test
     void aLateStoreNeverReplacesANewerEventInItsSlot() {
-        EventJournal journal = new EventJournal(16);
+        EventJournal journal = new EventJournal(16, new DeliveryPool("late-store", 1));
         int capacity = journal.capacity();
         long late = journal.claim();
         for (int i = 1; i <= capacity; i++) {
@@ -30,7 +30,7 @@ class EventJournalLateStoreTest {
 
     @Test
     void aConsumerWaitingForTheLatestEventGetsItDespiteALateStore() throws Exception {
-        EventJournal journal = new EventJournal(16);
+        EventJournal journal = new EventJournal(16, new DeliveryPool("late-store", 1));
         int capacity = journal.capacity();
         long late = journal.claim();
         List<Object> seen = new CopyOnWriteArrayList<>();

@@ -54,29 +54,26 @@ class ListenerFaultTest {
     static final Duration SLOW_CALLBACK = Duration.ofSeconds(10);
     static final String NS = "faults";
 
-    /** Whether the slow subscriber's delivery thread is still alive. */
-    private static boolean slowThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().startsWith("sharedmemory-subscriber-" + NS + "-slow-"));
-    }
-
-    private static long deliveryThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("sharedmemory-subscriber-" + NS)).count();
+    /** The memory's delivery threads: its pool's workers, retired ones included, and their supervisor. */
+    private static long deliveryThreads(SharedMemory memory) {
+        String prefix = ((Engine) memory).deliveryPool().name() + "-";
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
     }
 
     @Test
     void faultySubscribersNeitherBlockWritersNorDisturbTheOthers() throws Exception {
-        long baseline = deliveryThreads();
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try (SharedMemory memory = SharedMemory.create(ProofPlugins.options(Clock.systemUTC())
                 .listenerQueueCapacity(CAPACITY).build())) {
             memory.createNamespace(NS, NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            long baseline = deliveryThreads(memory);
 
             List<ChangeEvent> slowSeen = new CopyOnWriteArrayList<>();
             AtomicBoolean slowInCallback = new AtomicBoolean();
+            AtomicReference<Thread> slowThread = new AtomicReference<>();
             Subscription slow = memory.subscribe(NS, "slow", e -> {
                 slowSeen.add(e);
+                slowThread.set(Thread.currentThread());
                 if (e.action() != ChangeAction.OVERFLOW) {
                     slowInCallback.set(true);
                     try {
@@ -179,7 +176,8 @@ class ListenerFaultTest {
             assertNull(notice.key());
             long missed = (Long) notice.value();
             assertTrue(missed >= CAPACITY && missed <= total - 1, "missed count " + missed);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !slowThreadAlive());
+            // the worker stuck in the slow callback was retired (a replacement served the others) and has ended
+            await().atMost(Duration.ofSeconds(30)).until(() -> !slowThread.get().isAlive());
             assertEquals(2, slowSeen.size(), slowSeen::toString);
 
             // the blocked one cannot be told (it never returns); unsubscribing interrupts it and ends its thread,
@@ -190,7 +188,9 @@ class ListenerFaultTest {
 
             throwing.unsubscribe();
             normal.forEach(Recorder::close);
-            await().atMost(Duration.ofSeconds(30)).until(() -> deliveryThreads() == baseline);
+            // no consumer is left, so the pool's workers end at once, and their supervisor after them
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveryThreads(memory) == baseline);
+            assertEquals(0, baseline);
             assertEquals(0, memory.getStats().subscriptions());
             assertFalse(slow.isActive());
         } finally {
