@@ -4,8 +4,10 @@ import java.time.Duration;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A listener registered with {@link SharedMemory#on}. Events reach the listener on a thread of its own, one at a time, in
- * commit order; the code that caused them never waits. A listener that falls more than its queue capacity behind is
+ * A listener registered with {@link SharedMemory#on}. Events reach the listener one at a time, in commit order, on the
+ * memory's delivery threads (never concurrently with itself; successive calls may come on different threads); the code
+ * that caused them never waits. {@link #remove()} interrupts a call in progress on another thread, as
+ * {@link Subscription#unsubscribe()} does. A listener that falls more than its queue capacity behind is
  * removed and receives a last event whose {@link MemoryEvent#reason() reason} is {@link MemoryEvent#LISTENER_OVERFLOW}.
  */
 @ProviderType

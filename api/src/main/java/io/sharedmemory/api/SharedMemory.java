@@ -21,7 +21,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * <h2>Threads</h2>
  * Every method is safe to call from any number of threads. A write's conflict decision is atomic per key: racing writers
  * under {@code merge} lose no update, and of racing writers with the same expected version exactly one wins. Reads take
- * no lock. Listeners and subscribers run on threads of their own and never hold up the caller.
+ * no lock. Listeners and subscribers run on the memory's delivery threads and never hold up the caller.
  *
  * <h2>Values</h2>
  * Values are JSON-like: {@code String}, {@code Boolean}, numbers ({@code Integer}, {@code Long}, {@code Short},
@@ -53,9 +53,14 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <h2>Delivery</h2>
  * Each subscriber and listener has its own bounded queue (at least
- * {@link SharedMemoryOptions#listenerQueueCapacity()} events) and its own delivery thread: it sees events in the
+ * {@link SharedMemoryOptions#listenerQueueCapacity()} events) and its own place in it: it sees events in the
  * namespace's commit order, never concurrently with itself, and a slow or throwing one never blocks a writer or another
- * listener. To wait for delivery without sleeping, call {@link Subscription#awaitDelivery} or
+ * listener. Callbacks run on a pool of delivery threads shared by all subscribers and listeners of the memory: at most
+ * one fewer than the cores are at work at a time (system property {@code sharedmemory.deliveryThreads} sets another
+ * number), so writers keep a core however many subscribers there are; they start when there are events and end when
+ * there are none. A callback that stays inside one call for more than about 100 ms gets that thread to itself: a new
+ * thread serves the others, and the old one ends once the call returns. So a callback may block, but a hundred
+ * blocking callbacks cost a hundred threads. To wait for delivery without sleeping, call {@link Subscription#awaitDelivery} or
  * {@link Registration#awaitDelivery}. One that falls too far behind is cut off and told (see {@link ChangeAction#OVERFLOW}).
  */
 @ProviderType

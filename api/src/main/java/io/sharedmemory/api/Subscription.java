@@ -6,8 +6,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * A live subscription to a namespace's changes, from {@link SharedMemory#subscribe}.
  *
- * <p>Events are delivered on a thread of the subscription's own, one at a time, in the namespace's commit order; the
- * writer never waits for them. The subscription ends when {@link #unsubscribe()} is called, when its namespace is
+ * <p>Events are delivered one at a time, in the namespace's commit order, on the memory's delivery threads (a small
+ * pool shared by every subscriber and listener; see {@link SharedMemory}); the writer never waits for them. The
+ * callback is never called concurrently with itself, but successive calls may come on different threads. The subscription ends when {@link #unsubscribe()} is called, when its namespace is
  * deleted, when the memory is destroyed, or when the subscriber falls more than its queue capacity behind (it then
  * receives a last {@link ChangeAction#OVERFLOW} event).
  */
@@ -23,8 +24,9 @@ public interface Subscription extends AutoCloseable {
     boolean isActive();
 
     /**
-     * Ends the subscription: no event is delivered after this returns (except the one being delivered at that moment
-     * on the delivery thread, if any); the delivery thread ends. Idempotent; may be called from the callback itself.
+     * Ends the subscription: no callback starts after this returns. A callback running at that moment on another
+     * thread is interrupted (and one that was just starting already sees its thread interrupted); it may finish, and
+     * nothing is delivered after it. Idempotent; may be called from the callback itself.
      */
     void unsubscribe();
 

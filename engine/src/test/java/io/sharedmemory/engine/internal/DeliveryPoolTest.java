@@ -1,0 +1,199 @@
+package io.sharedmemory.engine.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sharedmemory.api.ChangeEvent;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Permission;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery pool: many consumers on few threads, a stuck callback replaced rather than waited for, threads that end
+ * when there is nothing to deliver and come back when there is.
+ */
+@Tag("concurrency")
+class DeliveryPoolTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static List<Integer> upTo(int n) {
+        return IntStream.range(0, n).boxed().toList();
+    }
+
+    private static <T> Delivery<T> consumer(EventJournal journal, java.util.function.Consumer<T> callback,
+                                            AtomicInteger ends) {
+        Delivery<T> d = new Delivery<>(journal, callback, missed -> null, ends::incrementAndGet, "test consumer");
+        d.start();
+        return d;
+    }
+
+    @Test
+    void aHundredConsumersShareOneWorkerAndEachGetsEveryEventInOrder() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-a", 1);
+        EventJournal journal = new EventJournal(4096, pool);
+        AtomicInteger ends = new AtomicInteger();
+        List<List<Object>> seen = new ArrayList<>();
+        List<Delivery<Object>> consumers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            List<Object> mine = new ArrayList<>(); // one consumer's callback never runs concurrently with itself
+            seen.add(mine);
+            consumers.add(consumer(journal, mine::add, ends));
+        }
+        int most = 0;
+        for (int e = 0; e < 2000; e++) {
+            journal.publish(e);
+            most = Math.max(most, pool.threads());
+        }
+        for (Delivery<Object> d : consumers) {
+            assertTrue(d.awaitDelivery(WAIT));
+            most = Math.max(most, pool.threads());
+        }
+        assertTrue(most <= 1, most + " delivery threads at once for a pool of one");
+        for (List<Object> mine : seen) {
+            assertEquals(new ArrayList<>(upTo(2000)), mine);
+        }
+        consumers.forEach(Delivery::stop);
+        assertEquals(100, ends.get(), "idle consumers end inside stop");
+        await().atMost(WAIT).until(() -> pool.threads() == 0);
+    }
+
+    @Test
+    void aCallbackThatNeverReturnsIsLeftToItsThreadWhileAReplacementServesTheOthers() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-b", 1);
+        EventJournal journal = new EventJournal(1024, pool);
+        AtomicInteger ends = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Thread> stuckThread = new AtomicReference<>();
+        List<Object> stuckSeen = new CopyOnWriteArrayList<>();
+        Delivery<Object> stuck = consumer(journal, e -> {
+            stuckSeen.add(e);
+            stuckThread.compareAndSet(null, Thread.currentThread());
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, ends);
+        List<Object> freeSeen = new CopyOnWriteArrayList<>();
+        Delivery<Object> free = consumer(journal, freeSeen::add, ends);
+        for (int e = 0; e < 100; e++) {
+            journal.publish(e);
+        }
+        // with one worker, the free consumer gets its events only because the stuck worker is replaced
+        assertTrue(free.awaitDelivery(WAIT));
+        assertEquals(upTo(100), freeSeen);
+        await().atMost(WAIT).until(() -> stuckThread.get() != null
+                && stuckThread.get().getName().contains("retired"));
+        assertEquals(List.of(0), stuckSeen);
+        release.countDown();
+        // released, the stuck consumer goes on in order, and the retired thread ends
+        assertTrue(stuck.awaitDelivery(WAIT));
+        assertEquals(upTo(100), stuckSeen);
+        await().atMost(WAIT).until(() -> !stuckThread.get().isAlive());
+        stuck.stop();
+        free.stop();
+        await().atMost(WAIT).until(() -> pool.threads() == 0 && ends.get() == 2);
+    }
+
+    @Test
+    void workersEndWhenIdleAndComeBackForTheNextEvent() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-c", 1);
+        EventJournal journal = new EventJournal(64, pool);
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        Delivery<Object> d = consumer(journal, seen::add, new AtomicInteger());
+        journal.publish("first");
+        assertTrue(d.awaitDelivery(WAIT));
+        assertTrue(pool.threads() <= 1);
+        // idle past the keep-alive: no thread is kept, the consumer stays subscribed
+        await().atMost(WAIT).until(() -> pool.threads() == 0);
+        assertTrue(d.isActive());
+        journal.publish("second");
+        assertTrue(d.awaitDelivery(WAIT));
+        assertEquals(List.of("first", "second"), seen);
+        d.stop();
+        assertFalse(d.isActive());
+    }
+
+    @Test
+    void aCallbackWaitingForAnotherConsumerOnTheOnlyWorkerIsNotADeadlock() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-d", 1);
+        EventJournal journal = new EventJournal(64, pool);
+        AtomicInteger ends = new AtomicInteger();
+        List<Object> otherSeen = new CopyOnWriteArrayList<>();
+        AtomicReference<Delivery<Object>> other = new AtomicReference<>();
+        AtomicReference<Boolean> waited = new AtomicReference<>();
+        Delivery<Object> waiting = consumer(journal, e -> {
+            try {
+                waited.set(other.get().awaitDelivery(WAIT));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, ends);
+        other.set(consumer(journal, otherSeen::add, ends));
+        journal.publish("x");
+        await().atMost(WAIT).until(() -> waited.get() != null);
+        assertTrue(waited.get());
+        assertEquals(List.of("x"), otherSeen);
+        waiting.stop();
+        other.get().stop();
+    }
+
+    @Test
+    void awaitDeliveryFromTheConsumersOwnCallbackIsRefused() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-e", 1);
+        EventJournal journal = new EventJournal(64, pool);
+        AtomicReference<Delivery<Object>> self = new AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        self.set(consumer(journal, e -> {
+            thrown.set(assertThrows(IllegalStateException.class, () -> self.get().awaitDelivery(WAIT)));
+            done.countDown();
+        }, new AtomicInteger()));
+        journal.publish("x");
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertTrue(thrown.get().getMessage().contains("own callback"));
+        self.get().stop();
+    }
+
+    @Test
+    void aMemoryWithAHundredSubscribersRunsThemOnAtMostItsPoolSize() throws Exception {
+        try (SharedMemory memory = ProofPlugins.memory(Clock.systemUTC())) {
+            memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            DeliveryPool pool = ((Engine) memory).deliveryPool();
+            List<Subscription> subs = new ArrayList<>();
+            AtomicInteger delivered = new AtomicInteger();
+            for (int i = 0; i < 100; i++) {
+                subs.add(memory.subscribe("ns", "reader-" + i, (ChangeEvent e) -> delivered.incrementAndGet()));
+            }
+            int most = 0;
+            for (int w = 0; w < 500; w++) {
+                assertTrue(memory.write("ns", "k" + (w % 10), w, "writer").isWritten());
+                most = Math.max(most, pool.threads());
+            }
+            for (Subscription s : subs) {
+                assertTrue(s.awaitDelivery(WAIT));
+            }
+            assertEquals(100 * 500, delivered.get());
+            assertTrue(most <= pool.maxWorkers(), most + " delivery threads for a pool of " + pool.maxWorkers());
+            subs.forEach(Subscription::unsubscribe);
+            assertEquals(0, memory.getStats().subscriptions());
+            await().atMost(WAIT).until(() -> pool.threads() == 0);
+        }
+    }
+}
