@@ -152,13 +152,21 @@ public final class InMemoryAccessLog implements AccessLog {
             }
             stamps[i] = stamp;
             times[i] = e.timestampMillis();
-            agents[i] = e.agentId();
-            namespaces[i] = e.namespace();
-            keys[i] = e.key();
-            errors[i] = e.error();
+            // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
+            // collector's card-marking barrier (a StoreLoad fence) of a reference store into this long-lived array
+            setIfChanged(agents, i, e.agentId());
+            setIfChanged(namespaces, i, e.namespace());
+            setIfChanged(keys, i, e.key());
+            setIfChanged(errors, i, e.error());
             actions[i] = (byte) e.action().ordinal();
             successes[i] = e.success();
             STATE.setRelease(state, i, seq);
+        }
+
+        private static void setIfChanged(String[] column, int i, String value) {
+            if (column[i] != value) {
+                column[i] = value;
+            }
         }
 
         /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */

@@ -80,6 +80,7 @@ public final class Engine implements SharedMemory {
             DeliveryPool.DEFAULT_WORKERS);
     private final EventHub hub = new EventHub(deliveryPool);
     private final LongAdder auditFailures = new LongAdder();
+    private final String[] validAgents = new String[64];
     private final AtomicInteger subscriptionIds = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
     private final Runnable onDestroy;
@@ -228,21 +229,21 @@ public final class Engine implements SharedMemory {
     }
 
     WriteResult write0(String namespace, String key, Object value, String agentId, WriteOptions options) {
-        long now = clock.millis();
         PluginSet p = registry.plugins();
-        // an existing namespace's name was checked when it was created
+        // an existing namespace's name was checked when it was created, a stored key when it was first written
         Namespace ns = namespace == null ? null : namespaces.get(namespace);
-        String err = ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
-                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        String err = ns != null ? firstError(isStored(ns, key) ? null : Names.checkKey(key), checkAgent(agentId))
+                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), checkAgent(agentId));
         if (err != null) {
-            return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, err, null);
+            return refuseWrite(p, clock.millis(), namespace, key, agentId, Status.INVALID, 0, err, null);
         }
         WriteOptions opts = options == null ? WriteOptions.none() : options;
         if (auditMissing(p)) {
             return WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, AUDIT_UNAVAILABLE_TEXT);
         }
         if (ns == null) {
-            return refuseWrite(p, now, namespace, key, agentId, Status.NO_NAMESPACE, 0, missing(namespace), null);
+            return refuseWrite(p, clock.millis(), namespace, key, agentId, Status.NO_NAMESPACE, 0, missing(namespace),
+                    null);
         }
         Settings s = settings;
         Object snapshot;
@@ -251,10 +252,10 @@ public final class Engine implements SharedMemory {
             snapshot = Values.snapshot(value, s.maxValueBytes);
             metadata = Values.snapshotMetadata(opts.metadata(), s.maxValueBytes);
         } catch (InvalidValueException e) {
-            return refuseWrite(p, now, namespace, key, agentId, Status.INVALID, 0, e.getMessage(), null);
+            return refuseWrite(p, clock.millis(), namespace, key, agentId, Status.INVALID, 0, e.getMessage(), null);
         }
-        // the commit judges expiry at a time read after the (possibly slow) snapshot, not before it
-        now = clock.millis();
+        // read once, after the (possibly slow) snapshot: the commit judges expiry at it (a clock read costs ~20 ns)
+        long now = clock.millis();
         WriteCommit commit = commitWrite(p, ns, key, agentId, snapshot, metadata, opts, now, s);
         if (commit.status == Status.NAMESPACE_FULL && ns.mayExpire && now >= ns.earliestDeadline.get()
                 && sweep(ns, now) > 0) {
@@ -355,9 +356,9 @@ public final class Engine implements SharedMemory {
         Namespace ns = namespace == null ? null : namespaces.get(namespace);
         MemoryEntry e = ns == null || key == null ? null : ns.store.get(key);
         // names already stored were checked when they were created or written
-        String err = e != null ? Names.checkAgent(agentId)
-                : ns != null ? firstError(Names.checkKey(key), Names.checkAgent(agentId))
-                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        String err = e != null ? checkAgent(agentId)
+                : ns != null ? firstError(Names.checkKey(key), checkAgent(agentId))
+                : firstError(Names.checkNamespace(namespace), Names.checkKey(key), checkAgent(agentId));
         if (err != null) {
             audit(p, now, agentId, AccessAction.READ, namespace, key, false, err);
             return null;
@@ -389,7 +390,7 @@ public final class Engine implements SharedMemory {
     boolean delete0(String namespace, String key, String agentId) {
         long now = clock.millis();
         PluginSet p = registry.plugins();
-        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), Names.checkAgent(agentId));
+        String err = firstError(Names.checkNamespace(namespace), Names.checkKey(key), checkAgent(agentId));
         if (err != null) {
             audit(p, now, agentId, AccessAction.DELETE, namespace, key, false, err);
             return false;
@@ -1045,6 +1046,28 @@ public final class Engine implements SharedMemory {
 
     private static String missing(String namespace) {
         return "Namespace \"" + namespace + "\" does not exist";
+    }
+
+    /** Names.checkAgent, remembering valid ids by identity: callers pass the same few instances again and again. */
+    private String checkAgent(String agentId) {
+        if (agentId == null) {
+            return Names.checkAgent(null);
+        }
+        // racy on purpose: a String is immutable, and a slot lost to another thread only costs a check
+        String[] known = validAgents;
+        int i = agentId.hashCode() & (known.length - 1);
+        if (known[i] == agentId) {
+            return null;
+        }
+        String err = Names.checkAgent(agentId);
+        if (err == null) {
+            known[i] = agentId;
+        }
+        return err;
+    }
+
+    private static boolean isStored(Namespace ns, String key) {
+        return key != null && ns.store.get(key) != null;
     }
 
     private static String firstError(String a, String b) {

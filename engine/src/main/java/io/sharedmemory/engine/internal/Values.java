@@ -31,11 +31,69 @@ final class Values {
         if (c == Boolean.class || c == Integer.class || c == Long.class) {
             return value;
         }
+        if (value instanceof Map<?, ?> m && !(value instanceof Json)) {
+            Object flat = flatMap(m, maxBytes);
+            if (flat != null) {
+                return flat;
+            }
+        }
         try {
             return new Snapshotter(maxBytes, "value", false).copy(value);
         } catch (InvalidValueException e) {
             throw located(value, maxBytes, "value", e);
         }
+    }
+
+    /**
+     * The common value, a JDK map of string keys to strings, booleans, ints, longs and nulls, copied in one pass with
+     * the same size estimate as {@link Snapshotter}; null when anything else is met (a nested container, another
+     * scalar, a foreign or identity map, a change while reading, the size limit), so that {@link Snapshotter} copies it
+     * again, or finds the error and says where it is.
+     */
+    private static JsonMap flatMap(Map<?, ?> m, long maxBytes) {
+        // a JDK map holds each key once by equals, except IdentityHashMap; a foreign one may not
+        if (m.getClass().getClassLoader() != null || m instanceof java.util.IdentityHashMap) {
+            return null;
+        }
+        int n;
+        String[] keys;
+        Object[] values;
+        long total = 2;
+        int i = 0;
+        try {
+            n = m.size();
+            keys = new String[n];
+            values = new Object[n];
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (i == n || !(e.getKey() instanceof String k)) {
+                    return null;
+                }
+                Object v = e.getValue();
+                long bytes;
+                Class<?> c = v == null ? null : v.getClass();
+                if (c == null) {
+                    bytes = 4;
+                } else if (c == String.class) {
+                    bytes = ((String) v).length() + 2L;
+                } else if (c == Integer.class || c == Long.class) {
+                    bytes = 20;
+                } else if (c == Boolean.class) {
+                    bytes = 5;
+                } else {
+                    return null;
+                }
+                total += k.length() + 4L + bytes;
+                keys[i] = k;
+                values[i] = v;
+                i++;
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (i != n || total > maxBytes) {
+            return null;
+        }
+        return new JsonMap(keys, values, total, 1);
     }
 
     static Map<String, Object> snapshotMetadata(Map<String, Object> metadata, long maxBytes)
