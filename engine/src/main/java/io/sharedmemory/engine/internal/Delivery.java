@@ -105,10 +105,6 @@ final class Delivery<E> extends DeliveryPool.Task {
         return delivered;
     }
 
-    boolean overflowed() {
-        return overflowed;
-    }
-
     /** @return true if this call moved the consumer from IDLE to SCHEDULED: the caller must then queue or end it */
     boolean tryWake() {
         if ((int) STATE.getVolatile(this) == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED)) {
@@ -256,9 +252,8 @@ final class Delivery<E> extends DeliveryPool.Task {
             }
             ended = true;
         }
-        active = false;
+        // only a stop or a cut-off leads here: both made it inactive and unregistered it
         STATE.setVolatile(this, ENDED);
-        journal.unregister(this);
         pool.consumerRemoved();
         onEnd.run();
     }

@@ -186,6 +186,11 @@ final class EventJournal {
         }
     }
 
+    /** @return the consumers counted idle (a test's view of the wake-up bookkeeping) */
+    int idleConsumers() {
+        return idle.get();
+    }
+
     void enteredIdle() {
         idle.incrementAndGet();
     }

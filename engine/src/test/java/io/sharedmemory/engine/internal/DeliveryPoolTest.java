@@ -21,14 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The delivery pool: many consumers on few threads, a stuck callback replaced rather than waited for, threads that end
  * when there is nothing to deliver and come back when there is.
  */
-@Tag("concurrency")
 class DeliveryPoolTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
