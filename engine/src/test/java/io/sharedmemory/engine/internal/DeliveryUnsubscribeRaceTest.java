@@ -1,6 +1,7 @@
 package io.sharedmemory.engine.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,8 @@ class DeliveryUnsubscribeRaceTest {
             }, missed -> "overflow", ended::incrementAndGet, "race-" + i);
             d.start();
             journal.publish("event");
-            if ((i & 1) == 0) {
+            // spread the stop over the worker's hand-over: from before it takes the consumer to inside the callback
+            for (int spin = (i * 7) % 4096; spin > 0; spin--) {
                 Thread.onSpinWait();
             }
             d.stop();
@@ -68,5 +70,7 @@ class DeliveryUnsubscribeRaceTest {
         assertEquals(0, inside.get(), "callbacks left blocked after unsubscribe (of " + entered.get() + " started)");
         assertEquals(0, lateCalls.get(), "callbacks started after unsubscribe returned without being interrupted");
         assertEquals(ROUNDS, ended.get(), "every consumer ends exactly once");
+        assertTrue(entered.get() > 0 && entered.get() < ROUNDS,
+                "the stops should land on both sides of the callback's start; callbacks entered: " + entered.get());
     }
 }
