@@ -153,6 +153,30 @@ class Engine_OutcomesTest {
         }
 
         @Test
+        void aLimitSetLater_countsTheEntriesAlreadyStored() {
+            open("ns", writable());
+            for (String k : List.of("a", "b", "c")) {
+                engine.write("ns", k, 1, "w");
+            }
+            engine.createNamespace("ns", writable().maxEntries(3).build());
+            assertEquals(WriteResult.refused(Status.NAMESPACE_FULL, 0, "Namespace full"),
+                    engine.write("ns", "d", 1, "w"));
+            engine.createNamespace("ns", writable().maxEntries(4).build());
+            assertTrue(engine.write("ns", "d", 1, "w").isWritten());
+        }
+
+        @Test
+        void aTtlSetLater_appliesToLaterWrites_andTheSweepFindsThem() {
+            open("ns", writable());
+            engine.write("ns", "forever", 1, "w");
+            engine.createNamespace("ns", writable().ttl(Duration.ofMillis(10)).build());
+            engine.write("ns", "brief", 1, "w");
+            clock.advanceMillis(10);
+            assertEquals(1, engine.cleanupExpired());
+            assertEquals(List.of("forever"), engine.getKeys("ns", "w"));
+        }
+
+        @Test
         void aBadName_isRecordedAndThrown_andCreatesNothing() {
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> engine.createNamespace("  ", NamespaceConfig.defaults()));
