@@ -204,6 +204,15 @@ class Engine_OutcomesTest {
             assertEquals(List.of("a", "b", "c"), names);
             assertThrows(UnsupportedOperationException.class, () -> names.add("d"));
             assertEquals("SharedMemory[namespaces=3]", engine.toString());
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                many.add("ns-" + (i * 7919 % 1000));
+            }
+            many.forEach(engine::createNamespace);
+            List<String> expected = new ArrayList<>(many);
+            expected.addAll(List.of("a", "b", "c"));
+            java.util.Collections.sort(expected);
+            assertEquals(expected, engine.getNamespaces());
         }
 
         @Test
@@ -917,6 +926,8 @@ class Engine_OutcomesTest {
             assertThrows(RuntimeException.class, () -> engine.subscribe("ns", "a", e -> { }));
             assertThrows(RuntimeException.class, () -> engine.broadcast("ns", "m", "a"));
             assertThrows(RuntimeException.class, () -> engine.on(EventType.MEMORY_WRITE, e -> { }));
+            assertEquals(Engine.AUDIT_UNAVAILABLE_TEXT, assertThrows(RuntimeException.class,
+                    () -> engine.session(io.sharedmemory.api.Credentials.token("t"))).getMessage());
             registry.addAuditSink(log, 0, 30, "test");
             assertEquals(Map.of("k", 1), engine.getAll("ns", "a"), "nothing changed");
             assertEquals(List.of("ns"), engine.getNamespaces());

@@ -96,6 +96,18 @@ class ForwardingSharedMemoryTest {
     }
 
     @Test
+    void refusalsComeBackAsRefusals() {
+        when(target.delete("n", "k", "a")).thenReturn(false);
+        when(target.clearNamespace("n", "a")).thenReturn(false);
+        when(target.deleteNamespace("n", "a")).thenReturn(false);
+        when(target.updatePermissions("n", Map.of(), "a")).thenReturn(false);
+        assertEquals(false, forwarding.delete("n", "k", "a"));
+        assertEquals(false, forwarding.clearNamespace("n", "a"));
+        assertEquals(false, forwarding.deleteNamespace("n", "a"));
+        assertEquals(false, forwarding.updatePermissions("n", Map.of(), "a"));
+    }
+
+    @Test
     void eventsLogsStatsAndIdentity() {
         Consumer<ChangeEvent> callback = e -> { };
         Subscription sub = mock(Subscription.class);

@@ -81,6 +81,18 @@ class Values_LimitsTest {
     }
 
     @Test
+    void estimatedSize_ofAnInnerPart_isItsOwnSize_wherever_itWasFound() throws InvalidValueException {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("a", 1);
+        v.put("b", List.of(1));
+        v.put("c", Map.of("d", true));
+        Map<?, ?> snap = (Map<?, ?>) Values.snapshot(v, BIG);
+        assertEquals(2 + 1 + 20, Values.estimatedBytes(snap.get("b")));
+        assertEquals(2 + (1 + 4) + 5, Values.estimatedBytes(snap.get("c")));
+        assertEstimate(2 + (1 + 4) + 23, Map.of("x", snap.get("b")));
+    }
+
+    @Test
     void estimatedSize_ofAPlainString_countsItsQuotes() throws InvalidValueException {
         String s = "x".repeat(62);
         assertSame(s, Values.snapshot(s, 64));

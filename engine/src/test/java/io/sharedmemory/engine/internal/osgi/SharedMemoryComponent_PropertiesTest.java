@@ -165,6 +165,15 @@ class SharedMemoryComponent_PropertiesTest {
     }
 
     @Test
+    void deactivation_destroysTheEngine() {
+        activate();
+        io.sharedmemory.api.Subscription s = component.subscribe("ns", "a", e -> { });
+        component.deactivate();
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !s.isActive());
+        assertEquals(List.of(), component.getNamespaces());
+    }
+
+    @Test
     void describe_namesTheBundle_orTheServiceWithoutOne() {
         activate();
         component.addAuditSink(e -> { }, props("service.id", 12L, "service.bundleid", 33L, "service.ranking", 4));
