@@ -40,7 +40,7 @@ public final class TwoAgents {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> task = (Map<String, Object>) change.value();
                     String text = (String) task.get("text");
-                    memory.write("results", change.key(), Map.of("answer", text.toUpperCase(), "by", "worker"),
+                    memory.write("results", change.key(), Map.of("answer", text.toUpperCase(java.util.Locale.ROOT), "by", "worker"),
                             "worker");
                     done.countDown();
                 }
