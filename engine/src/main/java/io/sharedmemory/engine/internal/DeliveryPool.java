@@ -238,8 +238,9 @@ final class DeliveryPool {
                 }
             } finally {
                 workers.remove(this);
-                if (counted) {
-                    // ended by an Error from a callback: let another worker take the queue
+                if (counted && !retired) {
+                    // ended by an Error from a callback (a retired worker already left live): let another worker
+                    // take the queue
                     live.decrementAndGet();
                     if (!queue.isEmpty()) {
                         ensureWorker();
