@@ -26,4 +26,21 @@ public interface AuditSink {
      * @param entry the entry; never null
      */
     void record(AccessLogEntry entry);
+
+    /**
+     * Receives an entry with the monotonic stamp of its operation. The engine calls this method; the default passes
+     * the entry to {@link #record(AccessLogEntry)} and drops the stamp, so a sink that does not order entries across
+     * threads implements only that one. A sink that does (the in-memory access log) uses the stamp instead of reading
+     * a clock of its own.
+     *
+     * @param entry the entry; never null
+     * @param nanoTime the value of {@link System#nanoTime()} the engine read for the operation, the same read that
+     *        gave {@link AccessLogEntry#timestampMillis()} unless the memory was given a {@link java.time.Clock}. Of two
+     *        operations where one returned before the other began, the first has the smaller stamp; one thread's
+     *        stamps never decrease. Only differences between stamps mean something.
+     * @since 1.1
+     */
+    default void record(AccessLogEntry entry, long nanoTime) {
+        record(entry);
+    }
 }

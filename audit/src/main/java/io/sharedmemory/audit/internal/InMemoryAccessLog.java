@@ -10,17 +10,22 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.osgi.service.component.annotations.Component;
 
 /**
  * The bounded in-memory access log: keeps the newest {@link #capacity()} entries (default {@value #DEFAULT_CAPACITY})
- * and answers {@code getAccessLog} queries from them. Recording costs the same whatever the capacity: one counter
- * increment and a few stores into preallocated slots — no lock, no copying, no object kept per entry (so a log of a
- * million entries gives the garbage collector nothing to promote or trace but the strings it refers to).
+ * and answers {@code getAccessLog} queries from them. Recording costs the same whatever the capacity, and the first
+ * threads to record (up to {@value #MIN_OWNED} or the number of processors, at most {@value #MAX_OWNED}) each get a ring
+ * of their own that they fill with plain stores — no lock, no atomic instruction, no clock read (the engine passes the
+ * operation's stamp), no object kept per entry (so a log of a million entries gives the garbage collector nothing to
+ * promote or trace but the strings it refers to). Threads beyond those share a few striped rings at the cost of two
+ * atomic instructions per entry.
  *
  * <p>Registered as both {@link AuditSink} and {@link AccessLog} (one service, ranking 0) inside OSGi; found as an
  * {@link AuditSink} by {@link java.util.ServiceLoader} outside. The engine sets the capacity to its {@code maxLogSize}
@@ -30,40 +35,47 @@ import org.osgi.service.component.annotations.Component;
 public final class InMemoryAccessLog implements AccessLog {
     /*
      * Invariants.
-     * - The log is split into stripes, each a ring with its own tail; a thread always records into the same stripe
-     *   (threads are dealt stripes in turn), so concurrent recorders rarely share a counter or a cache line. Each stripe
-     *   keeps its newest `capacity` entries, so the newest `capacity` entries of the whole log are always among them
-     *   (memory: stripes × capacity slots; queries and size() see exactly the newest `capacity`).
-     * - Within a stripe, each entry takes a unique sequence number from the ring's tail (getAndIncrement), so sequence
-     *   order agrees with every thread's own order of record() calls. Across stripes, entries are ordered by the
-     *   System.nanoTime() stamp taken when record() began: an entry whose record() returned before another's began
-     *   comes first.
-     * - A slot is a seqlock: `state[i]` is EMPTY, WRITING(s) = ~s while the writer of sequence s fills the fields, or s
-     *   once they are complete (a release store). A writer takes the slot by CAS only from EMPTY or from a complete
-     *   older sequence; a slot never goes back to an older sequence, so a writer stalled for a whole lap gives up
-     *   instead of overwriting a newer entry. A reader reads state (acquire), the fields, then state again: the entry
-     *   is taken only if both reads show the same complete sequence.
-     * - A query reads each stripe's tail t once and takes the complete entries numbered [max(floor, t - capacity), t),
-     *   then merges the stripes newest first by stamp, up to `capacity` entries. Entries being written are skipped, so a
-     *   query never waits on a writer; an entry whose record() returned before the query began is returned unless
-     *   `capacity` newer ones followed it.
-     * - capacity(n) seals each stripe's ring by adding SEALED to its tail, waits until every number claimed before the
-     *   seal is complete (a writer is a few instructions from it) or given up, copies the newest entries into a new ring
-     *   that continues the numbering (its floor is the oldest number it holds), and publishes it through the volatile
-     *   `ring`. Writers and queries that meet a sealed ring spin until its successor is published. Resizes are
-     *   serialized and rare (the engine's maxLogSize).
+     * - Every entry is in exactly one ring. A ring numbers its entries from its tail; a thread always records into the
+     *   same ring, so ring order agrees with every thread's own order of record() calls. Across rings, entries are
+     *   ordered by their stamp (System.nanoTime() read by the engine for the operation): an entry whose operation
+     *   returned before another's began comes first. A query sorts each ring's window by stamp (stable, so a thread's
+     *   own order survives equal stamps) and merges the windows.
+     * - An owned ring (`Owned`) is written by its owner thread alone: tail and slots with plain stores, each slot a
+     *   seqlock (state ~s while sequence s is being written, s once complete, a release store; the tail is
+     *   released after the slot). The owner is set under `lock`, by a thread's first record(), and changes only when
+     *   the previous owner has terminated (its writes happen-before Thread.isAlive() returning false). Only the
+     *   owner replaces its ring (to grow it up to the capacity, or to apply a new capacity), after copying the entries
+     *   it keeps; readers of the old ring still see a consistent, older window. capacity(n) does not touch an owned
+     *   ring: it raises the ring's `floor` (numbers below are dropped) and the owner applies the capacity at its next
+     *   record().
+     * - A shared ring (`Stripe`) may have several writers: each entry takes a unique sequence number from the ring's
+     *   tail (getAndIncrement). A writer takes the slot by CAS only from EMPTY or from a complete older sequence; a
+     *   slot never goes back to an older sequence, so a writer stalled for a whole lap gives up instead of overwriting
+     *   a newer entry. capacity(n) seals a shared ring by adding SEALED to its tail, waits until every number claimed
+     *   before the seal is complete or given up, copies the newest entries into a new ring that continues the
+     *   numbering, and publishes it through the volatile `ring`; writers and queries that meet a sealed ring spin
+     *   until its successor is published. Resizes and claims are serialized by `lock` and rare.
+     * - A reader reads a slot's state (acquire), the fields, then the state again: the entry is taken only if both
+     *   reads show the same complete sequence. A query never waits on a writer; an entry whose record() returned
+     *   before the query began is returned unless `capacity` entries were recorded after it.
      */
 
     /** The capacity of a new log. */
     public static final int DEFAULT_CAPACITY = 1000;
+    /** At least this many threads get a ring of their own. */
+    public static final int MIN_OWNED = 4;
+    /** At most this many threads get a ring of their own. */
+    public static final int MAX_OWNED = 16;
 
     private static final long SEALED = 1L << 62;
     private static final int MAX_STRIPES = 8;
+    /** An owned ring starts this small and doubles as its thread records, up to the capacity. */
+    private static final int FIRST_OWNED_SLOTS = 256;
     private static final long EMPTY = Long.MIN_VALUE;
     private static final AccessAction[] ACTIONS = AccessAction.values();
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
 
-    /** A counter alone on its cache line: the tails of different stripes must not share one. */
+    /** A counter alone on its cache line: the tails of different rings must not share one. */
     private static final class PaddedCounter {
         private static final int AT = 16;
         private final AtomicLongArray cells = new AtomicLongArray(2 * AT);
@@ -74,6 +86,14 @@ public final class InMemoryAccessLog implements AccessLog {
 
         long get() {
             return cells.get(AT);
+        }
+
+        long getPlain() {
+            return cells.getPlain(AT);
+        }
+
+        void setRelease(long value) {
+            cells.setRelease(AT, value);
         }
 
         long getAndIncrement() {
@@ -106,8 +126,12 @@ public final class InMemoryAccessLog implements AccessLog {
         final boolean[] successes;
 
         Ring(int capacity, long floor, long start) {
+            this(capacity, slotsFor(capacity), floor, start);
+        }
+
+        /** A ring of {@code size} slots (a power of two), keeping at most min(capacity, size) entries. */
+        Ring(int capacity, int size, long floor, long start) {
             this.capacity = capacity;
-            int size = Math.max(2, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1);
             this.mask = size - 1;
             this.floor = floor;
             this.tail = new PaddedCounter(start);
@@ -123,8 +147,12 @@ public final class InMemoryAccessLog implements AccessLog {
             this.successes = new boolean[size];
         }
 
+        int slots() {
+            return mask + 1;
+        }
+
         long oldest(long tail) {
-            return Math.max(floor, tail - capacity);
+            return Math.max(floor, tail - Math.min(capacity, slots()));
         }
 
         int index(long seq) {
@@ -161,6 +189,37 @@ public final class InMemoryAccessLog implements AccessLog {
             actions[i] = (byte) e.action().ordinal();
             successes[i] = e.success();
             STATE.setRelease(state, i, seq);
+        }
+
+        /** Stores the entry as sequence seq: only for a ring one thread writes, which cannot lap itself. */
+        void publishOwned(long seq, long stamp, AccessLogEntry e) {
+            int i = index(seq);
+            STATE.setOpaque(state, i, ~seq);
+            VarHandle.storeStoreFence();
+            stamps[i] = stamp;
+            times[i] = e.timestampMillis();
+            setIfChanged(agents, i, e.agentId());
+            setIfChanged(namespaces, i, e.namespace());
+            setIfChanged(keys, i, e.key());
+            setIfChanged(errors, i, e.error());
+            actions[i] = (byte) e.action().ordinal();
+            successes[i] = e.success();
+            STATE.setRelease(state, i, seq);
+        }
+
+        /** Copies the complete entry seq of {@code from} into this ring, which nobody else sees or writes yet. */
+        void copyOwned(Ring from, long seq) {
+            int i = from.index(seq);
+            int j = index(seq);
+            stamps[j] = from.stamps[i];
+            times[j] = from.times[i];
+            agents[j] = from.agents[i];
+            namespaces[j] = from.namespaces[i];
+            keys[j] = from.keys[i];
+            errors[j] = from.errors[i];
+            actions[j] = from.actions[i];
+            successes[j] = from.successes[i];
+            state[j] = seq;
         }
 
         private static void setIfChanged(String[] column, int i, String value) {
@@ -286,15 +345,87 @@ public final class InMemoryAccessLog implements AccessLog {
         }
     }
 
+    /** A ring only its owner thread writes. */
+    private static final class Owned {
+        /** Set under the log's lock; replaced only once it has terminated. */
+        volatile Thread owner;
+        /** Replaced only by the owner. */
+        volatile Ring ring;
+        /** Numbers below are dropped: raised by capacity() under the log's lock. */
+        volatile long floor;
+
+        /** Only the owner calls this. */
+        void record(long stamp, AccessLogEntry entry, int capacity) {
+            Ring r = ring;
+            long t = r.tail.getPlain();
+            if (r.capacity != capacity || t - r.floor >= r.slots() && r.slots() < slotsFor(capacity)) {
+                r = rebuild(r, t, capacity);
+            }
+            r.publishOwned(t, stamp, entry);
+            r.tail.setRelease(t + 1);
+        }
+
+        /** A ring for the capacity holding the newest entries this one keeps, with room for the next one. */
+        private Ring rebuild(Ring r, long t, int capacity) {
+            long from = Math.max(oldest(r, t), t - capacity);
+            int full = slotsFor(capacity);
+            int size = Math.min(full, Math.max(FIRST_OWNED_SLOTS, Integer.highestOneBit((int) (t - from)) << 2));
+            Ring next = new Ring(capacity, size, from, t);
+            for (long seq = from; seq < t; seq++) {
+                next.copyOwned(r, seq);
+            }
+            ring = next;
+            return next;
+        }
+
+        private long oldest(Ring r, long tail) {
+            return Math.max(floor, r.oldest(tail));
+        }
+
+        List<Read> window() {
+            Ring r = ring;
+            long t = r.tail.get();
+            long from = oldest(r, t);
+            List<Read> out = new ArrayList<>((int) Math.min(t - from, 1 << 16));
+            for (long seq = from; seq < t; seq++) {
+                Read e = r.at(seq);
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        long size() {
+            Ring r = ring;
+            long t = r.tail.get();
+            return t - oldest(r, t);
+        }
+
+        /** Under the log's lock: keeps only the newest maxEntries of what the ring holds now. */
+        void drop(int maxEntries) {
+            Ring r = ring;
+            long t = r.tail.get();
+            if (t - maxEntries > floor) {
+                floor = t - maxEntries;
+            }
+        }
+    }
+
     private static final AtomicInteger NEXT_STRIPE = new AtomicInteger();
-    /** Threads are dealt stripes in turn, so that the first threads to record never share one. */
+    /** Threads without a ring of their own are dealt shared rings in turn, so that they rarely share one. */
     private static final ThreadLocal<Integer> STRIPE_OF_THREAD =
             ThreadLocal.withInitial(NEXT_STRIPE::getAndIncrement);
 
-    private final Stripe[] stripes;
+    private final Owned[] owned;
+    /** Made when a thread is first dealt one. */
+    private final AtomicReferenceArray<Stripe> stripes;
     private final int stripeMask;
+    /** What this thread records into: its Owned, or a Stripe. */
+    private final ThreadLocal<Object> writer = new ThreadLocal<>();
     private volatile int capacity;
-    private final Object resizeLock = new Object();
+    /** Serializes claims and capacity changes. */
+    private final Object lock = new Object();
 
     /** Creates a log that keeps the newest {@value #DEFAULT_CAPACITY} entries. */
     public InMemoryAccessLog() {
@@ -307,40 +438,104 @@ public final class InMemoryAccessLog implements AccessLog {
      * @param capacity at least 1
      */
     public InMemoryAccessLog(int capacity) {
-        this(capacity, Runtime.getRuntime().availableProcessors());
+        this(capacity, Runtime.getRuntime().availableProcessors(), -1);
     }
 
-    InMemoryAccessLog(int capacity, int parallelism) {
+    /**
+     * @param parallelism the number of processors to plan for
+     * @param ownedRings how many threads get a ring of their own; -1 for the default
+     */
+    InMemoryAccessLog(int capacity, int parallelism, int ownedRings) {
         this.capacity = checkCapacity(capacity);
-        int n = Integer.highestOneBit(Math.max(1, Math.min(MAX_STRIPES, parallelism) * 2 - 1));
-        this.stripes = new Stripe[n];
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe(capacity);
+        int k = ownedRings >= 0 ? ownedRings : Math.min(MAX_OWNED, Math.max(MIN_OWNED, parallelism));
+        this.owned = new Owned[k];
+        for (int i = 0; i < k; i++) {
+            owned[i] = new Owned();
         }
+        int n = Integer.highestOneBit(Math.max(1, Math.min(MAX_STRIPES, parallelism) * 2 - 1));
+        this.stripes = new AtomicReferenceArray<>(n);
         this.stripeMask = n - 1;
     }
 
     @Override
     public void record(AccessLogEntry entry) {
+        record(entry, System.nanoTime());
+    }
+
+    @Override
+    public void record(AccessLogEntry entry, long nanoTime) {
         Objects.requireNonNull(entry, "entry");
-        stripes[STRIPE_OF_THREAD.get() & stripeMask].record(System.nanoTime(), entry);
+        Object w = writer.get();
+        if (w == null) {
+            w = claim();
+            writer.set(w);
+        }
+        if (w instanceof Owned o) {
+            o.record(nanoTime, entry, capacity);
+        } else {
+            ((Stripe) w).record(nanoTime, entry);
+        }
+    }
+
+    /** A thread's first record(): a ring of its own if one is free, else a shared one. */
+    private Object claim() {
+        Thread me = Thread.currentThread();
+        synchronized (lock) {
+            for (Owned o : owned) {
+                Thread t = o.owner;
+                if (t == null || !t.isAlive()) {
+                    if (o.ring == null) {
+                        int cap = capacity;
+                        o.ring = new Ring(cap, Math.min(slotsFor(cap), FIRST_OWNED_SLOTS), 0, 0);
+                    }
+                    o.owner = me;
+                    return o;
+                }
+            }
+            int i = STRIPE_OF_THREAD.get() & stripeMask;
+            Stripe s = stripes.get(i);
+            if (s == null) {
+                s = new Stripe(capacity);
+                stripes.set(i, s);
+            }
+            return s;
+        }
+    }
+
+    private static final Comparator<Read> BY_STAMP = (a, b) -> Long.signum(a.stamp - b.stamp);
+
+    /** Each ring's complete entries of its window, ordered by stamp (a ring is nearly in order already). */
+    private List<List<Read>> windows() {
+        List<List<Read>> views = new ArrayList<>(owned.length + stripes.length());
+        for (Owned o : owned) {
+            if (o.ring != null) {
+                views.add(o.window());
+            }
+        }
+        for (int i = 0; i < stripes.length(); i++) {
+            Stripe s = stripes.get(i);
+            if (s != null) {
+                views.add(s.window());
+            }
+        }
+        for (List<Read> v : views) {
+            v.sort(BY_STAMP);
+        }
+        return views;
     }
 
     @Override
     public List<AccessLogEntry> query(AccessLogQuery query) {
         Objects.requireNonNull(query, "query");
         int cap = capacity;
-        List<List<Read>> views = new ArrayList<>(stripes.length);
-        for (Stripe s : stripes) {
-            views.add(s.window());
-        }
+        List<List<Read>> views = windows();
         int[] next = new int[views.size()];
         for (int i = 0; i < next.length; i++) {
             next[i] = views.get(i).size() - 1;
         }
         int limit = query.limit();
         List<AccessLogEntry> out = new ArrayList<>(limit > 0 ? Math.min(limit, cap) : 16);
-        // newest first across the stripes, by stamp, over the newest `capacity` entries; then reversed
+        // newest first across the rings, by stamp, over the newest `capacity` entries; then reversed
         for (int taken = 0; taken < cap; taken++) {
             int pick = -1;
             long best = Long.MIN_VALUE;
@@ -375,8 +570,16 @@ public final class InMemoryAccessLog implements AccessLog {
     @Override
     public long size() {
         long total = 0;
-        for (Stripe s : stripes) {
-            total += s.size();
+        for (Owned o : owned) {
+            if (o.ring != null) {
+                total += o.size();
+            }
+        }
+        for (int i = 0; i < stripes.length(); i++) {
+            Stripe s = stripes.get(i);
+            if (s != null) {
+                total += s.size();
+            }
         }
         return Math.min(total, capacity);
     }
@@ -387,8 +590,10 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     /**
-     * Sets how many entries to keep, keeping the newest ones. Recording waits (spinning) while the entries are copied,
-     * so call it rarely: when the engine binds the log and when its {@code maxLogSize} changes.
+     * Sets how many entries to keep, keeping the newest ones. Threads recording into a shared ring wait (spinning) while
+     * its entries are copied, so call it rarely: when the engine binds the log and when its {@code maxLogSize} changes.
+     * A thread with a ring of its own resizes it at its next record; until then the entries beyond the new capacity
+     * are dropped but their memory is not yet given back.
      *
      * @param maxEntries at least 1
      * @throws IllegalArgumentException when below 1
@@ -396,17 +601,43 @@ public final class InMemoryAccessLog implements AccessLog {
     @Override
     public void capacity(int maxEntries) {
         checkCapacity(maxEntries);
-        synchronized (resizeLock) {
-            for (Stripe s : stripes) {
-                s.resize(maxEntries);
+        synchronized (lock) {
+            for (Owned o : owned) {
+                if (o.ring != null) {
+                    o.drop(maxEntries);
+                }
+            }
+            for (int i = 0; i < stripes.length(); i++) {
+                Stripe s = stripes.get(i);
+                if (s != null) {
+                    s.resize(maxEntries);
+                }
             }
             capacity = maxEntries;
         }
     }
 
+    /** @return how many rings are owned by threads that are alive (tests look at it) */
+    int ownedByLiveThreads() {
+        int n = 0;
+        for (Owned o : owned) {
+            Thread t = o.owner;
+            if (t != null && t.isAlive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public String toString() {
-        return "InMemoryAccessLog[size=" + size() + ", capacity=" + capacity() + ", stripes=" + stripes.length + "]";
+        return "InMemoryAccessLog[size=" + size() + ", capacity=" + capacity() + ", owned rings=" + owned.length
+                + ", shared rings=" + stripes.length() + "]";
+    }
+
+    /** @return the slots of a full ring of that capacity: the power of two at or above it (at least 2) */
+    static int slotsFor(int capacity) {
+        return Math.max(2, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1);
     }
 
     private static int checkCapacity(int capacity) {
