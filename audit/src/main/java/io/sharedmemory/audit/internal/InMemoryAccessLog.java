@@ -8,7 +8,6 @@ import io.sharedmemory.spi.AuditSink;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -109,21 +108,24 @@ public final class InMemoryAccessLog implements AccessLog {
     private record Read(long seq, long stamp, AccessLogEntry entry) {
     }
 
+    /**
+     * A ring of slots, each a seqlock. A slot is four longs in {@code words} (state, stamp, time, action and success)
+     * and four strings in {@code refs} (agent, namespace, key, error): two arrays instead of one per field, so that a
+     * record writes two cache lines, not nine.
+     */
     private static final class Ring {
+        private static final int W = 4;
+        private static final int R = 4;
+
         final int capacity;
         final PaddedCounter tail;
         final int mask;
         /** The lowest number this ring can hold: those below were dropped by a resize. */
         final long floor;
-        final long[] state;
-        final long[] stamps;
-        final long[] times;
-        final String[] agents;
-        final String[] namespaces;
-        final String[] keys;
-        final String[] errors;
-        final byte[] actions;
-        final boolean[] successes;
+        final long[] words;
+        final String[] refs;
+        /** Whether it has all the slots its capacity asks for: it never grows. */
+        final boolean full;
 
         Ring(int capacity, long floor, long start) {
             this(capacity, slotsFor(capacity), floor, start);
@@ -135,16 +137,12 @@ public final class InMemoryAccessLog implements AccessLog {
             this.mask = size - 1;
             this.floor = floor;
             this.tail = new PaddedCounter(start);
-            this.state = new long[size];
-            Arrays.fill(state, EMPTY);
-            this.stamps = new long[size];
-            this.times = new long[size];
-            this.agents = new String[size];
-            this.namespaces = new String[size];
-            this.keys = new String[size];
-            this.errors = new String[size];
-            this.actions = new byte[size];
-            this.successes = new boolean[size];
+            this.words = new long[W * size];
+            for (int i = 0; i < words.length; i += W) {
+                words[i] = EMPTY;
+            }
+            this.refs = new String[R * size];
+            this.full = size >= slotsFor(capacity);
         }
 
         int slots() {
@@ -163,9 +161,9 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
         void publish(long seq, long stamp, AccessLogEntry e) {
-            int i = index(seq);
+            int w = W * index(seq);
             for (;;) {
-                long cur = (long) STATE.getAcquire(state, i);
+                long cur = (long) STATE.getAcquire(words, w);
                 if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
                     return;
                 }
@@ -174,76 +172,69 @@ public final class InMemoryAccessLog implements AccessLog {
                     Thread.onSpinWait();
                     continue;
                 }
-                if (STATE.compareAndSet(state, i, cur, ~seq)) {
+                if (STATE.compareAndSet(words, w, cur, ~seq)) {
                     break;
                 }
             }
-            stamps[i] = stamp;
-            times[i] = e.timestampMillis();
-            // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
-            // collector's card-marking barrier (a StoreLoad fence) of a reference store into this long-lived array
-            setIfChanged(agents, i, e.agentId());
-            setIfChanged(namespaces, i, e.namespace());
-            setIfChanged(keys, i, e.key());
-            setIfChanged(errors, i, e.error());
-            actions[i] = (byte) e.action().ordinal();
-            successes[i] = e.success();
-            STATE.setRelease(state, i, seq);
+            fill(w, stamp, e);
+            STATE.setRelease(words, w, seq);
         }
 
         /** Stores the entry as sequence seq: only for a ring one thread writes, which cannot lap itself. */
         void publishOwned(long seq, long stamp, AccessLogEntry e) {
-            int i = index(seq);
-            STATE.setOpaque(state, i, ~seq);
+            int w = W * index(seq);
+            STATE.setOpaque(words, w, ~seq);
             VarHandle.storeStoreFence();
-            stamps[i] = stamp;
-            times[i] = e.timestampMillis();
-            setIfChanged(agents, i, e.agentId());
-            setIfChanged(namespaces, i, e.namespace());
-            setIfChanged(keys, i, e.key());
-            setIfChanged(errors, i, e.error());
-            actions[i] = (byte) e.action().ordinal();
-            successes[i] = e.success();
-            STATE.setRelease(state, i, seq);
+            fill(w, stamp, e);
+            STATE.setRelease(words, w, seq);
+        }
+
+        private void fill(int w, long stamp, AccessLogEntry e) {
+            words[w + 1] = stamp;
+            words[w + 2] = e.timestampMillis();
+            words[w + 3] = (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
+            int r = w / W * R;
+            // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
+            // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
+            setIfChanged(r, e.agentId());
+            setIfChanged(r + 1, e.namespace());
+            setIfChanged(r + 2, e.key());
+            setIfChanged(r + 3, e.error());
+        }
+
+        private void setIfChanged(int i, String value) {
+            if (refs[i] != value) {
+                refs[i] = value;
+            }
         }
 
         /** Copies the complete entry seq of {@code from} into this ring, which nobody else sees or writes yet. */
         void copyOwned(Ring from, long seq) {
-            int i = from.index(seq);
-            int j = index(seq);
-            stamps[j] = from.stamps[i];
-            times[j] = from.times[i];
-            agents[j] = from.agents[i];
-            namespaces[j] = from.namespaces[i];
-            keys[j] = from.keys[i];
-            errors[j] = from.errors[i];
-            actions[j] = from.actions[i];
-            successes[j] = from.successes[i];
-            state[j] = seq;
-        }
-
-        private static void setIfChanged(String[] column, int i, String value) {
-            if (column[i] != value) {
-                column[i] = value;
-            }
+            int v = W * from.index(seq);
+            int w = W * index(seq);
+            System.arraycopy(from.words, v + 1, words, w + 1, W - 1);
+            System.arraycopy(from.refs, v / W * R, refs, w / W * R, R);
+            words[w] = seq;
         }
 
         /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */
         Read at(long seq) {
-            int i = index(seq);
-            if ((long) STATE.getAcquire(state, i) != seq) {
+            int w = W * index(seq);
+            if ((long) STATE.getAcquire(words, w) != seq) {
                 return null;
             }
-            long stamp = stamps[i];
-            AccessLogEntry e = new AccessLogEntry(times[i], agents[i], ACTIONS[actions[i]], namespaces[i], keys[i],
-                    successes[i], errors[i]);
+            int r = w / W * R;
+            long stamp = words[w + 1];
+            long flags = words[w + 3];
+            AccessLogEntry e = new AccessLogEntry(words[w + 2], refs[r], ACTIONS[(int) (flags >>> 1)], refs[r + 1],
+                    refs[r + 2], (flags & 1) != 0, refs[r + 3]);
             VarHandle.loadLoadFence();
-            return (long) STATE.getAcquire(state, i) == seq ? new Read(seq, stamp, e) : null;
+            return (long) STATE.getAcquire(words, w) == seq ? new Read(seq, stamp, e) : null;
         }
 
         /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
         boolean settled(long seq) {
-            long cur = (long) STATE.getAcquire(state, index(seq));
+            long cur = (long) STATE.getAcquire(words, W * index(seq));
             return cur != EMPTY && (cur >= 0 ? cur >= seq : ~cur > seq);
         }
 
@@ -358,7 +349,7 @@ public final class InMemoryAccessLog implements AccessLog {
         void record(long stamp, AccessLogEntry entry, int capacity) {
             Ring r = ring;
             long t = r.tail.getPlain();
-            if (r.capacity != capacity || t - r.floor >= r.slots() && r.slots() < slotsFor(capacity)) {
+            if (r.capacity != capacity || !r.full && t - r.floor >= r.slots()) {
                 r = rebuild(r, t, capacity);
             }
             r.publishOwned(t, stamp, entry);
@@ -418,6 +409,12 @@ public final class InMemoryAccessLog implements AccessLog {
             ThreadLocal.withInitial(NEXT_STRIPE::getAndIncrement);
 
     private final Owned[] owned;
+    /**
+     * Owned rings by their owner's thread id (a cheaper lookup than the ThreadLocal); a slot holds one of the owners
+     * whose ids fall on it, so a record() checks the owner and falls back to the ThreadLocal. Written under `lock`.
+     */
+    private final AtomicReferenceArray<Owned> ownedById;
+    private final int idMask;
     /** Made when a thread is first dealt one. */
     private final AtomicReferenceArray<Stripe> stripes;
     private final int stripeMask;
@@ -452,6 +449,9 @@ public final class InMemoryAccessLog implements AccessLog {
         for (int i = 0; i < k; i++) {
             owned[i] = new Owned();
         }
+        int ids = Integer.highestOneBit(Math.max(1, 4 * k - 1)) << 1;
+        this.ownedById = new AtomicReferenceArray<>(ids);
+        this.idMask = ids - 1;
         int n = Integer.highestOneBit(Math.max(1, Math.min(MAX_STRIPES, parallelism) * 2 - 1));
         this.stripes = new AtomicReferenceArray<>(n);
         this.stripeMask = n - 1;
@@ -465,6 +465,13 @@ public final class InMemoryAccessLog implements AccessLog {
     @Override
     public void record(AccessLogEntry entry, long nanoTime) {
         Objects.requireNonNull(entry, "entry");
+        Thread me = Thread.currentThread();
+        Owned mine = ownedById.getPlain((int) me.getId() & idMask);
+        // a stale or foreign slot fails the owner check: the owner field is volatile and set before the slot
+        if (mine != null && mine.owner == me) {
+            mine.record(nanoTime, entry, capacity);
+            return;
+        }
         Object w = writer.get();
         if (w == null) {
             w = claim();
@@ -489,6 +496,7 @@ public final class InMemoryAccessLog implements AccessLog {
                         o.ring = new Ring(cap, Math.min(slotsFor(cap), FIRST_OWNED_SLOTS), 0, 0);
                     }
                     o.owner = me;
+                    ownedById.set((int) me.getId() & idMask, o);
                     return o;
                 }
             }

@@ -49,7 +49,8 @@ final class WallClock {
             anchor = a;
             since = nanoTime - a.nanoTime;
         }
-        return Math.floorDiv(a.epochNanos + since, NANOS_PER_MILLI);
+        // after 1970 the sum is positive: plain division, which the compiler turns into a multiplication
+        return (a.epochNanos + since) / NANOS_PER_MILLI;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sharedmemory.permissions.internal;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.spi.PermissionProvider;
+import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -22,7 +23,9 @@ public final class DefaultPermissionProvider implements PermissionProvider {
             // fail closed: without a configuration or an agent there is nothing to grant on
             return Permission.NONE;
         }
-        Permission override = config.permissions().get(agentId);
+        Map<String, Permission> overrides = config.permissions();
+        // most namespaces have no overrides: spare the lookup on every check
+        Permission override = overrides.isEmpty() ? null : overrides.get(agentId);
         return override != null ? override : config.defaultPermission();
     }
 
