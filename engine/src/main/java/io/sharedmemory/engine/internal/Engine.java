@@ -348,22 +348,34 @@ public final class Engine implements SharedMemory {
 
     @SuppressWarnings("unchecked")
     <T> T read0(String namespace, String key, String agentId) {
-        MemoryEntry e = lookup(namespace, key, agentId);
-        return e == null ? null : (T) e.value();
+        return (T) lookup(namespace, key, agentId, false);
     }
 
     Optional<MemoryEntry> readEntry0(String namespace, String key, String agentId) {
-        return Optional.ofNullable(lookup(namespace, key, agentId));
+        return Optional.ofNullable((MemoryEntry) lookup(namespace, key, agentId, true));
     }
 
-    private MemoryEntry lookup(String namespace, String key, String agentId) {
+    /**
+     * A read: the live entry (wantEntry) or its value, or null after auditing why not. A value read never touches
+     * the entry object: the store's node has the value and the expiry.
+     */
+    private Object lookup(String namespace, String key, String agentId, boolean wantEntry) {
         long nanos = System.nanoTime();
         long now = millisAt(nanos);
         PluginSet p = registry.plugins();
         Namespace ns = namespace == null ? null : namespaces.get(namespace);
-        MemoryEntry e = ns == null || key == null ? null : ns.store.get(key);
+        Object found = SegmentedEntryStore.MISSING;
+        if (ns != null && key != null) {
+            if (wantEntry) {
+                MemoryEntry e = ns.store.get(key);
+                found = e == null ? SegmentedEntryStore.MISSING
+                        : e.isExpiredAt(now) ? SegmentedEntryStore.EXPIRED : e;
+            } else {
+                found = ns.store.valueAt(key, now);
+            }
+        }
         // names already stored were checked when they were created or written
-        String err = e != null ? checkAgent(agentId)
+        String err = found != SegmentedEntryStore.MISSING ? checkAgent(agentId)
                 : ns != null ? firstError(Names.checkKey(key), checkAgent(agentId))
                 : firstError(Names.checkNamespace(namespace), Names.checkKey(key), checkAgent(agentId));
         if (err != null) {
@@ -381,17 +393,18 @@ public final class Engine implements SharedMemory {
             audit(p, nanos, now, agentId, AccessAction.READ, namespace, key, false, DENIED_TEXT);
             return null;
         }
-        if (e == null) {
+        if (found == SegmentedEntryStore.MISSING) {
             audit(p, nanos, now, agentId, AccessAction.READ, namespace, key, false, "Key not found");
             return null;
         }
-        if (e.isExpiredAt(now)) {
+        if (found == SegmentedEntryStore.EXPIRED) {
             audit(p, nanos, now, agentId, AccessAction.READ, namespace, key, false, "Entry expired");
             return null;
         }
         audit(p, nanos, now, agentId, AccessAction.READ, namespace, key, true, null);
-        hub.publish(EventType.MEMORY_READ, namespace, key, agentId, e.value(), null, now);
-        return e;
+        hub.publish(EventType.MEMORY_READ, namespace, key, agentId, wantEntry ? ((MemoryEntry) found).value() : found,
+                null, now);
+        return found;
     }
 
     boolean delete0(String namespace, String key, String agentId) {

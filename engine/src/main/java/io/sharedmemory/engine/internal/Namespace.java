@@ -23,7 +23,7 @@ import java.util.concurrent.locks.StampedLock;
  */
 final class Namespace {
     final String name;
-    final EntryStore store = new ConcurrentEntryStore();
+    final SegmentedEntryStore store = new SegmentedEntryStore();
     final StampedLock gate = new StampedLock();
     final AtomicLong stored = new AtomicLong();
     final AtomicInteger subscriptions = new AtomicInteger();

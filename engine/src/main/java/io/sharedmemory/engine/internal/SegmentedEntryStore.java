@@ -1,0 +1,229 @@
+package io.sharedmemory.engine.internal;
+
+import io.sharedmemory.api.MemoryEntry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The in-memory {@link EntryStore}: segments of hash tables whose nodes are immutable and carry, next to the entry,
+ * its value and expiry. A read finds the value in the node it lands on; with a {@code ConcurrentHashMap} it would
+ * follow one more reference, to the entry, which for a large namespace is one more cache miss per read.
+ */
+final class SegmentedEntryStore implements EntryStore {
+    /*
+     * Invariants.
+     * - A key belongs to the segment picked by the high bits of its spread hash, and to the bin picked by the low bits
+     *   in that segment's table. A segment's table and bins are written only under the segment's monitor; reads take
+     *   no lock.
+     * - Nodes are immutable. An update builds the bin's new chain (copying the nodes before the changed one) and
+     *   publishes its head with a release store; a reader that loads a head (acquire) sees a whole chain, old or new.
+     * - A resize builds a new table from new nodes and publishes it through the volatile `table`; the old table is
+     *   never written again, so a reader that still walks it sees the segment as it was just before.
+     * - `count` is the number of nodes in the segment; it changes only under the monitor.
+     * - The function of an update runs under the monitor, once; an update from inside it on the same segment would
+     *   build on a chain about to be replaced, so it is refused.
+     */
+    private static final int SEGMENT_BITS = 6;
+    private static final int HASH_BITS = 0x7fffffff;
+    private static final int FIRST_TABLE = 8;
+    private static final VarHandle BIN = MethodHandles.arrayElementVarHandle(Node[].class);
+
+    /** What {@link #valueAt} returns for a key that is not stored. */
+    static final Object MISSING = new Object();
+    /** What {@link #valueAt} returns for a key whose entry has expired. */
+    static final Object EXPIRED = new Object();
+
+    static final class Node {
+        final int hash;
+        final String key;
+        final MemoryEntry entry;
+        final Object value;
+        final long expiresAt;
+        final Node next;
+
+        Node(int hash, String key, MemoryEntry entry, Node next) {
+            this.hash = hash;
+            this.key = key;
+            this.entry = entry;
+            this.value = entry.value();
+            this.expiresAt = entry.expiresAtMillis();
+            this.next = next;
+        }
+
+        /** A copy of n in another chain. */
+        Node(Node n, Node next) {
+            this.hash = n.hash;
+            this.key = n.key;
+            this.entry = n.entry;
+            this.value = n.value;
+            this.expiresAt = n.expiresAt;
+            this.next = next;
+        }
+    }
+
+    private static final class Segment {
+        volatile Node[] table;
+        volatile int count;
+        boolean updating;
+
+        Segment(int firstTable) {
+            table = new Node[firstTable];
+        }
+    }
+
+    private final Segment[] segments;
+    private final int segmentShift;
+    private final int firstTable;
+
+    SegmentedEntryStore() {
+        this(SEGMENT_BITS, FIRST_TABLE);
+    }
+
+    /** A store of 2^segmentBits segments, each starting with a table of firstTable bins (tests use tiny ones). */
+    SegmentedEntryStore(int segmentBits, int firstTable) {
+        this.segments = new Segment[1 << segmentBits];
+        this.segmentShift = 31 - segmentBits;
+        this.firstTable = firstTable;
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = new Segment(firstTable);
+        }
+    }
+
+    private static int spread(int h) {
+        return (h ^ (h >>> 16)) & HASH_BITS;
+    }
+
+    private Segment segmentOf(int hash) {
+        // 31-bit hashes: the top bits pick the segment, the bottom bits the bin, so they do not correlate
+        return segments[hash >>> segmentShift];
+    }
+
+    private static Node find(Node n, int hash, String key) {
+        for (; n != null; n = n.next) {
+            if (n.hash == hash && (n.key == key || n.key.equals(key))) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private Node node(String key) {
+        int h = spread(key.hashCode());
+        Node[] tab = segmentOf(h).table;
+        return find((Node) BIN.getAcquire(tab, h & (tab.length - 1)), h, key);
+    }
+
+    @Override
+    public MemoryEntry get(String key) {
+        Node n = node(key);
+        return n == null ? null : n.entry;
+    }
+
+    /**
+     * @return the value of the key's entry when it is live at {@code nowMillis}, else {@link #MISSING} or
+     *         {@link #EXPIRED}; without reading the entry itself
+     */
+    Object valueAt(String key, long nowMillis) {
+        Node n = node(key);
+        return n == null ? MISSING : nowMillis >= n.expiresAt ? EXPIRED : n.value;
+    }
+
+    @Override
+    public MemoryEntry update(String key, BiFunction<String, MemoryEntry, MemoryEntry> fn) {
+        int h = spread(key.hashCode());
+        Segment s = segmentOf(h);
+        boolean grew;
+        MemoryEntry next;
+        synchronized (s) {
+            if (s.updating) {
+                throw new IllegalStateException("Recursive update of the entry store");
+            }
+            Node[] tab = s.table;
+            int i = h & (tab.length - 1);
+            Node head = (Node) BIN.getAcquire(tab, i);
+            Node found = find(head, h, key);
+            MemoryEntry current = found == null ? null : found.entry;
+            s.updating = true;
+            try {
+                next = fn.apply(key, current);
+            } finally {
+                s.updating = false;
+            }
+            if (next == current) {
+                return next;
+            }
+            Node chain;
+            if (found == null) {
+                chain = new Node(h, key, next, head);
+                s.count++;
+            } else {
+                chain = replace(head, found, next == null ? null : new Node(h, found.key, next, found.next));
+                if (next == null) {
+                    s.count--;
+                }
+            }
+            BIN.setRelease(tab, i, chain);
+            grew = found == null && s.count > tab.length - (tab.length >>> 2);
+            if (grew) {
+                resize(s, tab);
+            }
+        }
+        return next;
+    }
+
+    /** The chain from head with {@code old} replaced by {@code with} (or removed, when null). */
+    private static Node replace(Node head, Node old, Node with) {
+        return copyUntil(head, old, with != null ? with : old.next);
+    }
+
+    private static Node copyUntil(Node n, Node stop, Node rest) {
+        return n == stop ? rest : new Node(n, copyUntil(n.next, stop, rest));
+    }
+
+    /** Under the segment's monitor: a table twice as large, of new nodes. */
+    private static void resize(Segment s, Node[] tab) {
+        Node[] bigger = new Node[tab.length << 1];
+        int mask = bigger.length - 1;
+        for (Node head : tab) {
+            for (Node n = head; n != null; n = n.next) {
+                int j = n.hash & mask;
+                bigger[j] = new Node(n, bigger[j]);
+            }
+        }
+        s.table = bigger;
+    }
+
+    @Override
+    public void forEach(BiConsumer<String, MemoryEntry> action) {
+        for (Segment s : segments) {
+            Node[] tab = s.table;
+            for (int i = 0; i < tab.length; i++) {
+                for (Node n = (Node) BIN.getAcquire(tab, i); n != null; n = n.next) {
+                    action.accept(n.key, n.entry);
+                }
+            }
+        }
+    }
+
+    /** The number of entries; exact when no update runs, like ConcurrentHashMap's. */
+    @Override
+    public long size() {
+        long total = 0;
+        for (Segment s : segments) {
+            total += s.count;
+        }
+        return total;
+    }
+
+    @Override
+    public void clear() {
+        for (Segment s : segments) {
+            synchronized (s) {
+                s.table = new Node[firstTable];
+                s.count = 0;
+            }
+        }
+    }
+}

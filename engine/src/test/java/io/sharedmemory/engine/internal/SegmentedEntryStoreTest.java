@@ -1,0 +1,176 @@
+package io.sharedmemory.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sharedmemory.api.MemoryEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class SegmentedEntryStoreTest {
+    /** Three keys with one hash code: they share a bin, so chains are built, copied and cut. */
+    private static final List<String> COLLIDING = List.of("Aa", "BB", "C#");
+
+    private static MemoryEntry entry(Object value, long version) {
+        return MemoryEntry.of(value, "a", 1L, version, Map.of(), MemoryEntry.NO_EXPIRY);
+    }
+
+    private static MemoryEntry put(SegmentedEntryStore store, String key, Object value) {
+        return store.update(key, (k, cur) -> entry(value, cur == null ? 1 : cur.version() + 1));
+    }
+
+    private static MemoryEntry remove(SegmentedEntryStore store, String key) {
+        return store.update(key, (k, cur) -> null);
+    }
+
+    private static Map<String, Object> contents(SegmentedEntryStore store) {
+        Map<String, Object> out = new HashMap<>();
+        store.forEach((k, e) -> assertNull(out.put(k, e.value()), "visited twice: " + k));
+        return out;
+    }
+
+    @Test
+    void collidingKeys_areKeptApart_throughInsertReplaceAndRemoveAnywhereInTheChain() {
+        assertEquals(1, COLLIDING.stream().map(String::hashCode).distinct().count());
+        for (int removed = 0; removed < 3; removed++) {
+            SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
+            for (String k : COLLIDING) {
+                put(store, k, k + "-1");
+            }
+            put(store, COLLIDING.get(1), "BB-2");
+            assertEquals(Map.of("Aa", "Aa-1", "BB", "BB-2", "C#", "C#-1"), contents(store));
+            assertEquals(2, store.get("BB").version());
+            assertNull(remove(store, COLLIDING.get(removed)));
+            assertNull(store.get(COLLIDING.get(removed)));
+            assertEquals(2, store.size());
+            for (int i = 0; i < 3; i++) {
+                if (i != removed) {
+                    assertEquals(i == 1 ? "BB-2" : COLLIDING.get(i) + "-1", store.get(COLLIDING.get(i)).value());
+                }
+            }
+        }
+    }
+
+    @Test
+    void manyKeys_growTheTables_andEveryOneIsFoundVisitedAndCleared() {
+        SegmentedEntryStore store = new SegmentedEntryStore();
+        for (int i = 0; i < 100_000; i++) {
+            put(store, "key-" + i, i);
+        }
+        assertEquals(100_000, store.size());
+        for (int i = 0; i < 100_000; i++) {
+            assertEquals(i, store.get("key-" + i).value());
+        }
+        Map<String, Object> all = contents(store);
+        assertEquals(100_000, all.size());
+        store.clear();
+        assertEquals(0, store.size());
+        assertNull(store.get("key-1"));
+        assertTrue(contents(store).isEmpty());
+        put(store, "key-1", "again");
+        assertEquals("again", store.get("key-1").value());
+    }
+
+    @Test
+    void valueAt_isTheValueOfALiveEntry_orSaysWhyNot() {
+        SegmentedEntryStore store = new SegmentedEntryStore();
+        store.update("k", (k, cur) -> MemoryEntry.of("v", "a", 1L, 1, Map.of(), 100L));
+        assertEquals("v", store.valueAt("k", 99));
+        assertSame(SegmentedEntryStore.EXPIRED, store.valueAt("k", 100));
+        assertSame(SegmentedEntryStore.MISSING, store.valueAt("other", 0));
+    }
+
+    @Test
+    void anUpdateThatReturnsTheCurrentEntry_orThrows_changesNothing() {
+        SegmentedEntryStore store = new SegmentedEntryStore();
+        MemoryEntry first = put(store, "k", 1);
+        assertSame(first, store.update("k", (k, cur) -> cur));
+        assertNull(store.update("absent", (k, cur) -> null));
+        assertEquals(1, store.size());
+        assertThrows(IllegalArgumentException.class, () -> store.update("k", (k, cur) -> {
+            throw new IllegalArgumentException("refused");
+        }));
+        assertSame(first, store.get("k"));
+        assertEquals(2, put(store, "k", 2).version());
+    }
+
+    @Test
+    void anUpdateFromInsideAnUpdateOfTheSameSegment_isRefused_andLeavesTheStoreAsItWas() {
+        SegmentedEntryStore store = new SegmentedEntryStore(0, 8);
+        put(store, "outer", 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> store.update("outer", (k, cur) -> put(store, "inner", 2)));
+        assertTrue(e.getMessage().contains("Recursive"), e.getMessage());
+        assertEquals(1, store.get("outer").value());
+        assertNull(store.get("inner"));
+        assertEquals(2, put(store, "outer", 3).version());
+    }
+
+    /** Updates of one key from four threads are atomic: none is lost, whatever segment resizes meanwhile. */
+    @Test
+    @Tag("concurrency")
+    void concurrentUpdates_loseNone_andReadersAlwaysFindStoredKeys_whileTablesGrow() throws Exception {
+        SegmentedEntryStore store = new SegmentedEntryStore(2, 2);
+        for (int i = 0; i < 100; i++) {
+            put(store, "stable-" + i, i);
+        }
+        int threads = 4;
+        int perThread = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicBoolean done = new AtomicBoolean();
+            ConcurrentLinkedQueue<String> missed = new ConcurrentLinkedQueue<>();
+            Future<?> reader = pool.submit(() -> {
+                start.await();
+                while (!done.get()) {
+                    for (int i = 0; i < 100; i++) {
+                        Object v = store.valueAt("stable-" + i, 0);
+                        if (!Integer.valueOf(i).equals(v)) {
+                            missed.add("stable-" + i + " read as " + v);
+                        }
+                    }
+                }
+                return null;
+            });
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                writers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        put(store, "counter", i);
+                        put(store, "fresh-" + me + "-" + i, i);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : writers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            done.set(true);
+            reader.get(60, TimeUnit.SECONDS);
+            assertTrue(missed.isEmpty(), () -> missed.size() + " misses, e.g. " + missed.peek());
+            assertEquals(threads * perThread, store.get("counter").version());
+            assertEquals(100 + 1 + threads * perThread, store.size());
+            assertEquals(100 + 1 + threads * perThread, contents(store).size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
