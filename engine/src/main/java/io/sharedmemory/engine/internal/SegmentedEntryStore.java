@@ -35,12 +35,33 @@ final class SegmentedEntryStore implements EntryStore {
     /** What {@link #valueAt} returns for a key whose entry has expired. */
     static final Object EXPIRED = new Object();
 
+    /**
+     * An update told the current entry's version and expiry from the store's node, so that it need not read the entry
+     * itself (for a large namespace, one cache miss fewer per write).
+     */
+    interface KnownEntryUpdate extends BiFunction<String, MemoryEntry, MemoryEntry> {
+        /**
+         * @param current the current entry, or null
+         * @param version its version (0 when null)
+         * @param expiresAt its expiry (NO_EXPIRY when null)
+         * @return the new entry, or null to remove
+         */
+        MemoryEntry apply(String key, MemoryEntry current, long version, long expiresAt);
+
+        @Override
+        default MemoryEntry apply(String key, MemoryEntry current) {
+            return current == null ? apply(key, null, 0, MemoryEntry.NO_EXPIRY)
+                    : apply(key, current, current.version(), current.expiresAtMillis());
+        }
+    }
+
     static final class Node {
         final int hash;
         final String key;
         final MemoryEntry entry;
         final Object value;
         final long expiresAt;
+        final long version;
         final Node next;
 
         Node(int hash, String key, MemoryEntry entry, Node next) {
@@ -49,6 +70,7 @@ final class SegmentedEntryStore implements EntryStore {
             this.entry = entry;
             this.value = entry.value();
             this.expiresAt = entry.expiresAtMillis();
+            this.version = entry.version();
             this.next = next;
         }
 
@@ -59,6 +81,7 @@ final class SegmentedEntryStore implements EntryStore {
             this.entry = n.entry;
             this.value = n.value;
             this.expiresAt = n.expiresAt;
+            this.version = n.version;
             this.next = next;
         }
     }
@@ -147,7 +170,9 @@ final class SegmentedEntryStore implements EntryStore {
             MemoryEntry current = found == null ? null : found.entry;
             s.updating = true;
             try {
-                next = fn.apply(key, current);
+                next = !(fn instanceof KnownEntryUpdate u) ? fn.apply(key, current)
+                        : found == null ? u.apply(key, null, 0, MemoryEntry.NO_EXPIRY)
+                        : u.apply(key, current, found.version, found.expiresAt);
             } finally {
                 s.updating = false;
             }

@@ -14,13 +14,12 @@ import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.Resolution;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * The per-key atomic step of one write: version check, strategy, room, install, and the claim of the write's place in
  * every event stream (inside the step, so that listeners see writes of a key in commit order). Used once, by one thread.
  */
-final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> {
+final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
     static final String REJECTED_TEXT = "Conflict resolution rejected write";
 
     private final Namespace ns;
@@ -58,12 +57,12 @@ final class WriteCommit implements BiFunction<String, MemoryEntry, MemoryEntry> 
     }
 
     @Override
-    public MemoryEntry apply(String key, MemoryEntry current) {
+    public MemoryEntry apply(String key, MemoryEntry current, long currentEntryVersion, long currentExpiresAt) {
         MemoryEntry live = current;
-        if (current != null && current.isExpiredAt(now)) {
+        if (current != null && now >= currentExpiresAt) {
             live = null;
         }
-        long currentVersion = live == null ? 0 : live.version();
+        long currentVersion = live == null ? 0 : currentEntryVersion;
         version = currentVersion;
         if (expectedVersion >= 0 && expectedVersion != currentVersion) {
             status = Status.VERSION_MISMATCH;

@@ -95,6 +95,28 @@ class SegmentedEntryStoreTest {
     }
 
     @Test
+    void aKnownEntryUpdate_isToldTheCurrentVersionAndExpiry_fromTheNode() {
+        SegmentedEntryStore store = new SegmentedEntryStore();
+        MemoryEntry stored = store.update("k", (k, cur) -> MemoryEntry.of("v", "a", 1L, 7, Map.of(), 500L));
+        long[] seen = new long[3];
+        SegmentedEntryStore.KnownEntryUpdate look = (k, cur, version, expiresAt) -> {
+            seen[0] = version;
+            seen[1] = expiresAt;
+            seen[2] = cur == null ? 0 : 1;
+            return cur;
+        };
+        assertSame(stored, store.update("k", look));
+        assertEquals(List.of(7L, 500L, 1L), List.of(seen[0], seen[1], seen[2]));
+        assertNull(store.update("absent", look));
+        assertEquals(List.of(0L, MemoryEntry.NO_EXPIRY, 0L), List.of(seen[0], seen[1], seen[2]));
+        // through the plain BiFunction (another store would call that): the same, read from the entry
+        look.apply("k", stored);
+        assertEquals(List.of(7L, 500L, 1L), List.of(seen[0], seen[1], seen[2]));
+        look.apply("absent", null);
+        assertEquals(List.of(0L, MemoryEntry.NO_EXPIRY, 0L), List.of(seen[0], seen[1], seen[2]));
+    }
+
+    @Test
     void anUpdateThatReturnsTheCurrentEntry_orThrows_changesNothing() {
         SegmentedEntryStore store = new SegmentedEntryStore();
         MemoryEntry first = put(store, "k", 1);
