@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +97,63 @@ class WallClockTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The system clock, except that its first reads take {@code delayNanos} to return an instant read at their start. */
+    private static final class PreemptedReads extends Clock {
+        private final AtomicInteger slowReads;
+        private final long delayNanos;
+
+        PreemptedReads(int slowReads, long delayNanos) {
+            this.slowReads = new AtomicInteger(slowReads);
+            this.delayNanos = delayNanos;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant now = Clock.systemUTC().instant();
+            if (slowReads.getAndDecrement() > 0) {
+                long until = System.nanoTime() + delayNanos;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void anAnchorReadSlowly_isReadAgain() {
+        // paired with the middle of a 5 ms read, every time would lag 2.5 ms
+        PreemptedReads clock = new PreemptedReads(2, 5_000_000L);
+        WallClock wall = new WallClock(clock);
+        long before = System.currentTimeMillis();
+        long at = wall.millisAt(System.nanoTime());
+        long after = System.currentTimeMillis();
+        assertWithin(before, at, after);
+        assertEquals(-1, clock.slowReads.get(), "two slow reads and one fast one");
+    }
+
+    @Test
+    void aClockThatIsAlwaysSlow_stillGivesAnAnchor_afterAHundredReads() {
+        PreemptedReads clock = new PreemptedReads(Integer.MAX_VALUE, 100_000L);
+        WallClock wall = new WallClock(clock);
+        assertEquals(Integer.MAX_VALUE - 100, clock.slowReads.get());
+        long before = System.currentTimeMillis();
+        long at = wall.millisAt(System.nanoTime());
+        long after = System.currentTimeMillis();
+        // the last read's instant, paired with the middle of its 0.1 ms: at most 0.05 ms behind
+        assertWithin(before, at, after);
     }
 
     @Test
