@@ -99,7 +99,7 @@ class WallClockTest {
         }
     }
 
-    /** The system clock, except that its first reads take {@code delayNanos} to return an instant read at their start. */
+    /** The system clock, but its first reads take {@code delayNanos} to return an instant read at their start. */
     private static final class PreemptedReads extends Clock {
         private final AtomicInteger slowReads;
         private final long delayNanos;
@@ -153,8 +153,10 @@ class WallClockTest {
         long before = System.currentTimeMillis();
         long at = wall.millisAt(System.nanoTime());
         long after = System.currentTimeMillis();
-        // the last read's instant, paired with the middle of its 0.1 ms: at most 0.05 ms behind
-        assertWithin(before, at, after);
+        // the last read's instant, paired with the middle of its 0.1 ms read: 0.05 ms behind, more if that read was
+        // preempted — an anchor still, a few milliseconds at worst
+        assertTrue(at >= before - 5 && at <= after + 1,
+                () -> at + " is not within [" + before + " - 5, " + after + " + 1]");
     }
 
     @Test
