@@ -61,6 +61,8 @@ public final class InMemoryAccessLog implements AccessLog {
 
     /** The capacity of a new log. */
     public static final int DEFAULT_CAPACITY = 1000;
+    /** The largest capacity: a ring's slots are a power of two that an int index can hold. */
+    public static final int MAX_CAPACITY = 1 << 30;
     /** At least this many threads get a ring of their own. */
     public static final int MIN_OWNED = 4;
     /** At most this many threads get a ring of their own. */
@@ -232,6 +234,18 @@ public final class InMemoryAccessLog implements AccessLog {
             return (long) STATE.getAcquire(words, w) == seq ? new Read(seq, stamp, e) : null;
         }
 
+        /** @return the complete entries numbered [from, to), oldest first */
+        List<Read> complete(long from, long to) {
+            List<Read> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));
+            for (long seq = from; seq < to; seq++) {
+                Read e = at(seq);
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
         /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
         boolean settled(long seq) {
             long cur = (long) STATE.getAcquire(words, W * index(seq));
@@ -281,14 +295,7 @@ public final class InMemoryAccessLog implements AccessLog {
                 }
                 awaitSuccessor(r);
             }
-            List<Read> out = new ArrayList<>((int) Math.min(t - r.oldest(t), 1 << 16));
-            for (long s = r.oldest(t); s < t; s++) {
-                Read e = r.at(s);
-                if (e != null) {
-                    out.add(e);
-                }
-            }
-            return out;
+            return r.complete(r.oldest(t), t);
         }
 
         long size() {
@@ -376,15 +383,7 @@ public final class InMemoryAccessLog implements AccessLog {
         List<Read> window() {
             Ring r = ring;
             long t = r.tail.get();
-            long from = oldest(r, t);
-            List<Read> out = new ArrayList<>((int) Math.min(t - from, 1 << 16));
-            for (long seq = from; seq < t; seq++) {
-                Read e = r.at(seq);
-                if (e != null) {
-                    out.add(e);
-                }
-            }
-            return out;
+            return r.complete(oldest(r, t), t);
         }
 
         long size() {
@@ -432,7 +431,8 @@ public final class InMemoryAccessLog implements AccessLog {
     /**
      * Creates a log that keeps the newest {@code capacity} entries.
      *
-     * @param capacity at least 1
+     * @param capacity 1 to {@value #MAX_CAPACITY}
+     * @throws IllegalArgumentException when out of that range
      */
     public InMemoryAccessLog(int capacity) {
         this(capacity, Runtime.getRuntime().availableProcessors(), -1);
@@ -603,8 +603,8 @@ public final class InMemoryAccessLog implements AccessLog {
      * A thread with a ring of its own resizes it at its next record; until then the entries beyond the new capacity
      * are dropped but their memory is not yet given back.
      *
-     * @param maxEntries at least 1
-     * @throws IllegalArgumentException when below 1
+     * @param maxEntries 1 to {@value #MAX_CAPACITY}
+     * @throws IllegalArgumentException when out of that range; the capacity is then unchanged
      */
     @Override
     public void capacity(int maxEntries) {
@@ -649,8 +649,8 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     private static int checkCapacity(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be between 1 and " + MAX_CAPACITY + ", was " + capacity);
         }
         return capacity;
     }

@@ -116,6 +116,19 @@ class InMemoryAccessLog_RingTest {
     }
 
     @Test
+    void capacity_aboveTheMaximum_isRefusedClearly_andTheLogKeepsWorking() {
+        InMemoryAccessLog log = new InMemoryAccessLog(10);
+        record(log, 0, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> log.capacity(Integer.MAX_VALUE));
+        assertEquals("capacity must be between 1 and 1073741824, was 2147483647", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new InMemoryAccessLog(InMemoryAccessLog.MAX_CAPACITY + 1));
+        assertEquals(10, log.capacity());
+        record(log, 3, 5);
+        assertEquals(range(0, 5), keys(log.query(AccessLogQuery.all())));
+    }
+
+    @Test
     void record_null_isRefused() {
         InMemoryAccessLog log = new InMemoryAccessLog();
         assertThrows(NullPointerException.class, () -> log.record(null));
