@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -27,8 +28,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * rebuilds the summary from the result files already in DIR.
  */
 public final class BenchmarkMain {
-    /** Forks of the audit-scaling workload in a full run, at least. */
-    static final int AUDIT_FORKS = 3;
+    /**
+     * Forks, at least, in a full run of every measurement a target compares with another fork's: the engine's and the
+     * map's read and write (2 threads against 1, engine against map), audit-scaling (one log size against another) and
+     * the engine's fan-out (subscribers against none). A fork's JIT decisions and memory layout move its figures by up
+     * to 25 % here; one fork per side put that noise straight into the ratio.
+     */
+    static final int RATIO_FORKS = 3;
 
     private BenchmarkMain() {
     }
@@ -57,30 +63,33 @@ public final class BenchmarkMain {
         Files.createDirectories(out);
         String settings = quick
                 ? "quick: 1 fork, warm-up 3 × 0.4 s, measurement 2 × 0.4 s per benchmark"
-                : "full: " + forks + " fork(s) (audit-scaling " + Math.max(forks, AUDIT_FORKS)
-                        + "), warm-up 5 × 1 s, measurement 5 × 1 s per benchmark";
+                : "full: " + Math.max(forks, RATIO_FORKS) + " forks for the engine's and the map's read and write,"
+                        + " audit-scaling and the engine's fan-out, " + forks + " for the rest;"
+                        + " warm-up 5 × 1 s, measurement 5 × 1 s per benchmark";
         Path settingsFile = out.resolve("settings.txt");
         if (summaryOnly) {
             settings = Files.exists(settingsFile) ? Files.readString(settingsFile).strip() : "as found";
         } else {
             Files.writeString(settingsFile, settings + "\n");
             long t0 = System.nanoTime();
+            int ratioForks = Math.max(forks, RATIO_FORKS);
+            List<String> ratioSubjects = only(subjects, Subject.ENGINE, Subject.CHM);
             for (int threads : new int[] {1, 2}) {
-                jmh("\\.Workloads\\.(read|write|merge|cas)$", only, subjects, threads, quick, forks,
+                jmh("\\.Workloads\\.(read|write)$", only, ratioSubjects, threads, quick, ratioForks,
                         out.resolve("jmh-threads-" + threads + ".json"));
+                jmh("\\.Workloads\\.(merge|cas)$", only, ratioSubjects, threads, quick, forks,
+                        out.resolve("jmh-threads-" + threads + "-merge-cas.json"));
+                jmh("\\.Workloads\\.(read|write|merge|cas)$", only, only(subjects, Subject.IMAP), threads, quick,
+                        forks, out.resolve("jmh-threads-" + threads + "-imap.json"));
             }
-            if (subjects.contains(Subject.ENGINE)) {
-                // its target is a ratio of two forks' results, so fork-to-fork noise goes straight into it: average
-                // at least AUDIT_FORKS forks per log size
-                for (int threads : new int[] {1, 2}) {
-                    jmh("\\.AuditScaling\\.write$", only, List.of(Subject.ENGINE), threads, quick,
-                            Math.max(forks, AUDIT_FORKS), out.resolve("jmh-audit-scaling-threads-" + threads + ".json"));
-                }
+            for (int threads : new int[] {1, 2}) {
+                jmh("\\.AuditScaling\\.write$", only, only(subjects, Subject.ENGINE), threads, quick, ratioForks,
+                        out.resolve("jmh-audit-scaling-threads-" + threads + ".json"));
             }
-            List<String> fanOut = subjects.stream().filter(x -> !x.equals(Subject.CHM)).toList();
-            if (!fanOut.isEmpty()) {
-                jmh("\\.FanOut\\.burst$", only, fanOut, 1, quick, forks, out.resolve("jmh-fan-out.json"));
-            }
+            jmh("\\.FanOut\\.burst$", only, only(subjects, Subject.ENGINE), 1, quick, ratioForks,
+                    out.resolve("jmh-fan-out.json"));
+            jmh("\\.FanOut\\.burst$", only, only(subjects, Subject.IMAP), 1, quick, forks,
+                    out.resolve("jmh-fan-out-imap.json"));
             if (only == null || "memory".matches(only)) {
                 for (String subject : List.of(Subject.ENGINE, Subject.CHM)) {
                     if (!subjects.contains(subject)) {
@@ -97,6 +106,9 @@ public final class BenchmarkMain {
     private static void jmh(String include, String only, List<String> subjects, int threads, boolean quick, int forks, Path result)
             throws RunnerException, IOException {
         Files.deleteIfExists(result);
+        if (subjects.isEmpty()) {
+            return;
+        }
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(only == null ? include
                         // --only applies to the simple name (Class.method), not to the package, which holds "memory"
@@ -119,6 +131,11 @@ public final class BenchmarkMain {
             Files.deleteIfExists(result);
             System.out.println("# nothing matches --only " + only + " in " + include);
         }
+    }
+
+    /** The subjects of {@code chosen} among {@code wanted}, in the order given. */
+    private static List<String> only(List<String> chosen, String... wanted) {
+        return Arrays.stream(wanted).filter(chosen::contains).toList();
     }
 
     /** Retained heap per entry, in a fresh JVM per subject with the serial collector (exact live set after GC). */

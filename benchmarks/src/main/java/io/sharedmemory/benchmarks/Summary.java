@@ -36,8 +36,10 @@ public final class Summary {
     static void write(Path dir, String settings) throws IOException {
         Summary s = new Summary();
         s.machine(dir);
-        for (String f : List.of("jmh-threads-1.json", "jmh-threads-2.json", "jmh-audit-scaling-threads-1.json",
-                "jmh-audit-scaling-threads-2.json", "jmh-fan-out.json")) {
+        for (String f : List.of("jmh-threads-1.json", "jmh-threads-1-merge-cas.json", "jmh-threads-1-imap.json",
+                "jmh-threads-2.json", "jmh-threads-2-merge-cas.json", "jmh-threads-2-imap.json",
+                "jmh-audit-scaling-threads-1.json", "jmh-audit-scaling-threads-2.json", "jmh-fan-out.json",
+                "jmh-fan-out-imap.json")) {
             Path p = dir.resolve(f);
             if (Files.exists(p) && Files.size(p) > 0) {
                 s.readJmh(p);
