@@ -128,8 +128,8 @@ public final class NamespaceConfig {
 
     /**
      * Builds a {@link NamespaceConfig}. Not thread-safe. Every setter checks its argument at once and throws
-     * {@link IllegalArgumentException} (or {@link NullPointerException} for null) with a message saying what is
-     * accepted.
+     * {@link IllegalArgumentException} (or {@link NullPointerException} for null, where null has no documented
+     * meaning) with a message saying what is accepted.
      */
     public static final class Builder {
         private Permission defaultPermission = Permission.READ;
@@ -143,11 +143,12 @@ public final class NamespaceConfig {
         }
 
         /**
-         * @param permission the permission of agents without an override; {@link Permission#NONE} for none
+         * @param permission the permission of agents without an override; {@link Permission#NONE} for none, and null
+         *        means the same (the specification's {@code defaultPermission: null}, "no default access")
          * @return this builder
          */
         public Builder defaultPermission(Permission permission) {
-            this.defaultPermission = Objects.requireNonNull(permission, "defaultPermission");
+            this.defaultPermission = permission == null ? Permission.NONE : permission;
             return this;
         }
 

@@ -8,7 +8,9 @@ import java.util.Objects;
  * <p>{@link #version()} is the key's version after the operation: the new version when written, the current one
  * (0 when the key holds no live entry) when refused — except that an agent refused for lack of permission learns the
  * version only if it may read the namespace (0 otherwise). {@link #message()} is null on success and a sentence for a person
- * otherwise; the access-log entry of the write carries the same text as its error.
+ * otherwise; the access-log entry of the write carries the same text as its error, except for {@link Status#REJECTED}:
+ * the log has the specification's text {@code Conflict resolution rejected write}, and the message begins with it and
+ * adds the strategy's reason.
  *
  * @param status what happened
  * @param version the key's version after the operation

@@ -144,6 +144,16 @@ class SharedMemorySpecTest {
         }
 
         @Test
+        void theSpecsNullDefaultPermission_meansNoDefaultAccess() {
+            memory.createNamespace("null-default", NamespaceConfig.builder().defaultPermission(null)
+                    .permission("writer-agent", Permission.WRITE).build());
+            assertEquals(Permission.NONE, memory.getNamespaceConfig("null-default").orElseThrow().defaultPermission());
+            assertTrue(memory.write("null-default", "key", "value", "writer-agent").isWritten());
+            assertNull(memory.read("null-default", "key", "unknown-agent"));
+            assertEquals(Status.DENIED, memory.write("null-default", "key", "x", "unknown-agent").status());
+        }
+
+        @Test
         void theSpecMatrix() {
             assertTrue(memory.write("sensitive", "key", "value", "admin-agent").isWritten());
             assertTrue(memory.delete("sensitive", "key", "admin-agent"));

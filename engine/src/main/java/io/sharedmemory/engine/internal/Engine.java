@@ -256,7 +256,12 @@ public final class Engine implements SharedMemory {
             snapshot = Values.snapshot(value, s.maxValueBytes);
             metadata = Values.snapshotMetadata(opts.metadata(), s.maxValueBytes);
         } catch (InvalidValueException e) {
-            return refuseWrite(p, System.nanoTime(), namespace, key, agentId, Status.INVALID, 0, e.getMessage(), null);
+            long nanos = System.nanoTime();
+            // the names are valid and the namespace exists: report the key's version, as any refusal does, to an
+            // agent that may read it
+            long version = permission(p, ns.name, agentId, ns.config).implies(Permission.READ)
+                    ? liveVersion(ns, key, millisAt(nanos)) : 0;
+            return refuseWrite(p, nanos, namespace, key, agentId, Status.INVALID, version, e.getMessage(), null);
         }
         // read once, after the (possibly slow) snapshot: the commit judges expiry at it (a clock read costs ~20 ns)
         long nanos = System.nanoTime();

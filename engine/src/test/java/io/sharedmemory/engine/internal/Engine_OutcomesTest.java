@@ -335,6 +335,23 @@ class Engine_OutcomesTest {
         }
 
         @Test
+        void anInvalidValue_reportsTheKeysCurrentVersion_onlyToAnAgentWhoMayRead() {
+            open("ns", NamespaceConfig.builder().defaultPermission(Permission.READ).permission("w", Permission.WRITE)
+                    .permission("nobody", Permission.NONE));
+            engine.write("ns", "k", 1, "w");
+            engine.write("ns", "k", 2, "w");
+
+            WriteResult byWriter = engine.write("ns", "k", null, "w");
+            assertEquals(Status.INVALID, byWriter.status());
+            assertEquals(2, byWriter.version(), "a refusal reports the key's current version");
+            assertEquals(2, engine.write("ns", "k", new Object(), "r").version());
+            assertEquals(0, engine.write("ns", "k", new Object(), "nobody").version(),
+                    "an agent who may not read does not learn the version");
+            assertEquals(0, engine.write("ns", "other", null, "w").version(), "no live entry: version 0");
+            assertEquals(2, engine.readEntry("ns", "k", "w").orElseThrow().version(), "nothing changed");
+        }
+
+        @Test
         void aWriteIntoAFullNamespace_firstSweepsWhatHasExpired() {
             List<MemoryEvent> cleanups = listen(EventType.MEMORY_CLEANUP);
             open("ns", writable().maxEntries(1).ttl(Duration.ofSeconds(1)));
