@@ -18,7 +18,11 @@ public enum AccessAction {
     DELETE_NAMESPACE,
     /** {@code updatePermissions}. */
     UPDATE_PERMISSIONS,
-    /** {@code createNamespace} (an addition to the specification's actions). */
+    /**
+     * {@code createNamespace} refused for a bad name (an addition to the specification's actions). A namespace created
+     * or reconfigured is not an agent's access and is not recorded, as in the specification: it fires
+     * {@link EventType#NAMESPACE_CREATED}.
+     */
     CREATE_NAMESPACE,
     /** An entry removed by expiry, one record per key (an addition to the specification's actions). */
     EXPIRE,

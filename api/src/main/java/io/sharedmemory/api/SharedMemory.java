@@ -108,7 +108,9 @@ public interface SharedMemory extends AutoCloseable {
 
     /**
      * Creates a namespace with the default configuration, or — when it exists — replaces its configuration with the
-     * defaults, keeping its data. Fires {@code namespace:created}.
+     * defaults, keeping its data. Fires {@code namespace:created}. Like the specification, the access log records
+     * agents' operations, so a creation is not recorded; a name refused is, as a failed
+     * {@link AccessAction#CREATE_NAMESPACE}.
      *
      * @param name the namespace
      * @throws InvalidInputException when the name breaks the limits
@@ -119,7 +121,8 @@ public interface SharedMemory extends AutoCloseable {
     /**
      * Creates a namespace, or — when it exists — replaces its configuration, keeping its data (entries already
      * stored keep their deadline; the new TTL applies to later writes). Fires {@code namespace:created} (with reason
-     * {@code reconfigured} when it replaced a configuration).
+     * {@code reconfigured} when it replaced a configuration). Not recorded in the access log, unless the name is
+     * refused (see {@link #createNamespace(String)}).
      *
      * @param name the namespace
      * @param config its configuration; not null

@@ -648,6 +648,21 @@ class SharedMemorySpecTest {
         }
 
         @Test
+        void theLogHoldsTheAgentsOperations_inOrder_notTheNamespacesCreation() {
+            open("team-chat");
+            memory.write("team-chat", "k", 1, "agent-1");
+            memory.read("team-chat", "k", "agent-2");
+            memory.read("team-chat", "missing", "agent-2");
+            memory.createNamespace("team-chat", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            List<AccessLogEntry> all = memory.getAccessLog();
+            assertEquals(List.of(AccessAction.WRITE, AccessAction.READ, AccessAction.READ),
+                    all.stream().map(AccessLogEntry::action).toList());
+            assertEquals(List.of(true, true, false), all.stream().map(AccessLogEntry::success).toList());
+            assertEquals("Key not found", all.get(2).error());
+            assertEquals(3, memory.getStats().totalAccessLogs());
+        }
+
+        @Test
         void logIsBoundedByMaxLogSize() {
             try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().maxLogSize(10).build())) {
                 small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());

@@ -100,7 +100,8 @@ public final class NamespaceDeclaration {
         }
         try {
             memory.createNamespace(declared.name(), declared.config());
-            LOG.log(Level.DEBUG, () -> "sharedmemory: namespace " + declared.name() + " declared by " + pid + ": "
+            // the operator's confirmation that conf/ took effect (creations are not in the access log)
+            LOG.log(Level.INFO, "sharedmemory: namespace " + declared.name() + " declared by " + pid + ": "
                     + declared.config());
         } catch (SharedMemoryException | IllegalStateException e) {
             LOG.log(Level.ERROR, "sharedmemory: configuration " + pid + " not applied, nothing changed: "

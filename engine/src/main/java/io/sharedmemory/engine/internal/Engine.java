@@ -190,7 +190,6 @@ public final class Engine implements SharedMemory {
                         namespaces.remove(name, created);
                         throw new IllegalStateException("This shared memory has been destroyed");
                     }
-                    audit(p, nanos, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, true, null);
                     hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, null, now);
                     return;
                 }
@@ -206,7 +205,6 @@ public final class Engine implements SharedMemory {
             } finally {
                 existing.gate.unlockWrite(stamp);
             }
-            audit(p, nanos, now, SYSTEM_AGENT, AccessAction.CREATE_NAMESPACE, name, null, true, null);
             hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, "reconfigured", now);
             return;
         }
