@@ -6,31 +6,37 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
- * An immutable map with string keys in insertion order. Small maps keep parallel arrays (no per-entry node, which is
- * most of the engine's memory per entry); large ones an index as well, for constant-time lookup.
+ * An immutable map with string keys in insertion order. Small maps keep their keys and values in one array, key then
+ * value (no per-entry node, which is most of the engine's memory per entry, and one array rather than two); large ones
+ * an index as well, for constant-time lookup.
  */
 final class JsonMap extends AbstractMap<String, Object> implements Json {
     private static final int INDEX_THRESHOLD = 12;
 
-    private final String[] keys;
-    private final Object[] values;
+    /** Key i at 2i (a String), its value at 2i + 1. */
+    private final Object[] kv;
     private final Map<String, Integer> index;
     private final long estimatedBytes;
     private final int depth;
     private Set<Map.Entry<String, Object>> entrySet;
 
-    JsonMap(String[] keys, Object[] values, long estimatedBytes, int depth) {
-        this.keys = keys;
-        this.values = values;
+    /**
+     * @param kv the keys (distinct Strings) and values, interleaved; taken as it is, so nobody else may hold it
+     */
+    JsonMap(Object[] kv, long estimatedBytes, int depth) {
+        this.kv = kv;
         this.estimatedBytes = estimatedBytes;
         this.depth = depth;
-        if (keys.length > INDEX_THRESHOLD) {
-            Map<String, Integer> idx = new LinkedHashMap<>(keys.length * 2);
-            for (int i = 0; i < keys.length; i++) {
-                idx.put(keys[i], i);
+        int n = kv.length >> 1;
+        if (n > INDEX_THRESHOLD) {
+            Map<String, Integer> idx = new LinkedHashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                idx.put((String) kv[2 * i], i);
             }
             this.index = idx;
         } else {
@@ -48,14 +54,15 @@ final class JsonMap extends AbstractMap<String, Object> implements Json {
         return depth;
     }
 
-    private int indexOf(Object key) {
+    /** @return the position of the key's value in kv, or -1 */
+    private int valueAt(Object key) {
         if (index != null) {
             Integer i = index.get(key);
-            return i == null ? -1 : i;
+            return i == null ? -1 : 2 * i + 1;
         }
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i].equals(key)) {
-                return i;
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i].equals(key)) {
+                return i + 1;
             }
         }
         return -1;
@@ -63,18 +70,26 @@ final class JsonMap extends AbstractMap<String, Object> implements Json {
 
     @Override
     public int size() {
-        return keys.length;
+        return kv.length >> 1;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return indexOf(key) >= 0;
+        return valueAt(key) >= 0;
     }
 
     @Override
     public Object get(Object key) {
-        int i = indexOf(key);
-        return i < 0 ? null : values[i];
+        int i = valueAt(key);
+        return i < 0 ? null : kv[i];
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super Object> action) {
+        Objects.requireNonNull(action, "action");
+        for (int i = 0; i < kv.length; i += 2) {
+            action.accept((String) kv[i], kv[i + 1]);
+        }
     }
 
     @Override
@@ -89,23 +104,24 @@ final class JsonMap extends AbstractMap<String, Object> implements Json {
 
                         @Override
                         public boolean hasNext() {
-                            return next < keys.length;
+                            return next < kv.length;
                         }
 
                         @Override
                         public Map.Entry<String, Object> next() {
-                            if (next >= keys.length) {
+                            if (next >= kv.length) {
                                 throw new NoSuchElementException();
                             }
-                            int i = next++;
-                            return new SimpleImmutableEntry<>(keys[i], values[i]);
+                            int i = next;
+                            next += 2;
+                            return new SimpleImmutableEntry<>((String) kv[i], kv[i + 1]);
                         }
                     };
                 }
 
                 @Override
                 public int size() {
-                    return keys.length;
+                    return kv.length >> 1;
                 }
             };
             entrySet = es;

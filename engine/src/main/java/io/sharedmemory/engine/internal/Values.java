@@ -7,6 +7,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Turns a caller's value into an immutable JSON-like snapshot, or says precisely why it cannot.
@@ -55,45 +56,58 @@ final class Values {
         if (m.getClass().getClassLoader() != null || m instanceof java.util.IdentityHashMap) {
             return null;
         }
-        int n;
-        String[] keys;
-        Object[] values;
-        long total = 2;
-        int i = 0;
+        FlatCopy copy;
         try {
-            n = m.size();
-            keys = new String[n];
-            values = new Object[n];
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (i == n || !(e.getKey() instanceof String k)) {
-                    return null;
-                }
-                Object v = e.getValue();
-                long bytes;
-                Class<?> c = v == null ? null : v.getClass();
-                if (c == null) {
-                    bytes = 4;
-                } else if (c == String.class) {
-                    bytes = ((String) v).length() + 2L;
-                } else if (c == Integer.class || c == Long.class) {
-                    bytes = 20;
-                } else if (c == Boolean.class) {
-                    bytes = 5;
-                } else {
-                    return null;
-                }
-                total += k.length() + 4L + bytes;
-                keys[i] = k;
-                values[i] = v;
-                i++;
-            }
+            copy = new FlatCopy(m.size());
+            // forEach, not an entry iterator: the JDK maps walk their own nodes, and nothing is allocated per call
+            m.forEach(copy);
         } catch (RuntimeException e) {
             return null;
         }
-        if (i != n || total > maxBytes) {
+        if (!copy.flat || copy.i != copy.kv.length || copy.total > maxBytes) {
             return null;
         }
-        return new JsonMap(keys, values, total, 1);
+        return new JsonMap(copy.kv, copy.total, 1);
+    }
+
+    /** flatMap's pass over the entries: gives up (flat = false) at the first entry it cannot copy as it is. */
+    private static final class FlatCopy implements BiConsumer<Object, Object> {
+        final Object[] kv;
+        int i;
+        long total = 2;
+        boolean flat = true;
+
+        FlatCopy(int size) {
+            kv = new Object[2 * size];
+        }
+
+        @Override
+        public void accept(Object k, Object v) {
+            if (!flat) {
+                return;
+            }
+            if (i == kv.length || !(k instanceof String ks)) {
+                flat = false;
+                return;
+            }
+            long bytes;
+            Class<?> c = v == null ? null : v.getClass();
+            if (c == null) {
+                bytes = 4;
+            } else if (c == String.class) {
+                bytes = ((String) v).length() + 2L;
+            } else if (c == Integer.class || c == Long.class) {
+                bytes = 20;
+            } else if (c == Boolean.class) {
+                bytes = 5;
+            } else {
+                flat = false;
+                return;
+            }
+            total += ks.length() + 4L + bytes;
+            kv[i++] = ks;
+            kv[i++] = v;
+        }
     }
 
     static Map<String, Object> snapshotMetadata(Map<String, Object> metadata, long maxBytes)
@@ -282,8 +296,7 @@ final class Values {
             long start = total;
             add(2);
             int n = m.size();
-            String[] keys = new String[n];
-            Object[] values = new Object[n];
+            Object[] kv = new Object[2 * n];
             int i = 0;
             int deepest = 0;
             try {
@@ -298,9 +311,9 @@ final class Values {
                                 + " is not a String");
                     }
                     add(ks.length() + 4L);
-                    keys[i] = ks;
+                    kv[2 * i] = ks;
                     at(ks);
-                    values[i] = copy(e.getValue());
+                    kv[2 * i + 1] = copy(e.getValue());
                     deepest = Math.max(deepest, lastDepth);
                     i++;
                 }
@@ -314,12 +327,20 @@ final class Values {
             }
             // the JDK's maps hold each key once by equals, except IdentityHashMap; a foreign map may not
             if (n > 1 && (m instanceof java.util.IdentityHashMap || m.getClass().getClassLoader() != null)
-                    && new java.util.HashSet<>(java.util.Arrays.asList(keys)).size() != n) {
+                    && distinctKeys(kv) != n) {
                 throw new InvalidValueException("Invalid value at " + where() + ": the map has equal keys twice");
             }
             leave();
             lastDepth = deepest + 1;
-            return new JsonMap(keys, values, total - start, lastDepth);
+            return new JsonMap(kv, total - start, lastDepth);
+        }
+
+        private static int distinctKeys(Object[] kv) {
+            java.util.Set<Object> keys = new java.util.HashSet<>();
+            for (int i = 0; i < kv.length; i += 2) {
+                keys.add(kv[i]);
+            }
+            return keys.size();
         }
 
         private Object copyList(List<?> l) throws InvalidValueException {
