@@ -113,17 +113,19 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         return b.build();
     }
 
-    /** SCR converts a property only when it is read, and reports a bad one as a ComponentException. */
+    /**
+     * SCR converts a property only when it is read, and reports a value it cannot convert as a ComponentException
+     * whose message is the NumberFormatException's {@code toString()}.
+     */
     private static void setting(String property, Runnable apply) {
         try {
             apply.run();
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
+            String why = String.valueOf(e.getMessage());
+            String notANumber = NumberFormatException.class.getName() + ": ";
+            if (why.startsWith(notANumber)) {
+                why = "not a number (" + why.substring(notANumber.length()) + ")";
             }
-            String why = cause instanceof NumberFormatException nfe ? "not a number (" + nfe.getMessage() + ")"
-                    : cause.getMessage();
             throw new IllegalArgumentException(why.startsWith(property + " ") ? why : property + ": " + why, e);
         }
     }

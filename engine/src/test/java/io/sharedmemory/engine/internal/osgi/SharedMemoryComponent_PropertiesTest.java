@@ -274,12 +274,11 @@ class SharedMemoryComponent_PropertiesTest {
         component.createNamespace("ns");
         assertTrue(component.write("ns", "k", 1, "a").isWritten());
 
-        // as SCR reports an unconvertible value: a ComponentException around the NumberFormatException, when read
+        // as SCR 2.2 reports an unconvertible value, when it is read: a ComponentException with the message below
         SharedMemoryComponent.Config notANumber = new DelegatingConfig(config(5, 0, 64, false, "authenticated")) {
             @Override
             public int maxLogSize() {
-                throw new IllegalStateException("java.lang.NumberFormatException", new NumberFormatException(
-                        "For input string: \"abc\""));
+                throw new IllegalStateException(new NumberFormatException("For input string: \"abc\"").toString());
             }
         };
         component.modified(notANumber);
