@@ -73,6 +73,14 @@ class Shell_CommandsTest {
     }
 
     @Test
+    void aNumericOptionThatIsNotANumberIsRefusedNamingTheOption() throws Exception {
+        assertEquals("Not created: -m: \"many\" is not a whole number", run("sm:create -m many shell-bad-it"));
+        assertEquals("Not written: -e: \"one\" is not a whole number", run("sm:write -e one shell-bad-it k 1"));
+        assertEquals("Refused: -l: \"all\" is not a whole number", run("sm:log -l all"));
+        assertEquals("Refused: -t: \"soon\" is not a whole number", run("sm:watch -t soon shell-bad-it"));
+    }
+
+    @Test
     void withoutAnAuthenticatorLoginIsRefusedInOneLine() throws Exception {
         assertEquals("No session to end", run("sm:logout"));
         String refused = run("sm:login -s wrong planner");
