@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
@@ -21,12 +22,45 @@ import org.w3c.dom.NodeList;
 
 /**
  * The Karaf feature descriptor stays in step with the executable distribution: it is well-formed XML in the features
- * namespace, and every sharedmemory bundle exported into {@code sharedmemory.jar} is installed by some feature (as a
- * {@code mvn:io.sharedmemory/<artifact>/<version>} URL, the version filled in by the build).
+ * namespace, every sharedmemory bundle exported into {@code sharedmemory.jar} is installed by some feature (as a
+ * {@code mvn:io.sharedmemory/<artifact>/<version>} URL, the version filled in by the build), and every other bundle of
+ * {@code sharedmemory.bndrun}'s {@code -runbundles} comes from Karaf itself or from a Karaf feature ours depend on.
  */
 class KarafFeatures_CompletenessTest {
     private static final Path DIR = Path.of(System.getProperty("distribution.dir", "."));
     private static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
+
+    /**
+     * Where Karaf 4.4 users get the third-party bundles of the distribution: a standard feature that ours name; Karaf's
+     * boot (Config Admin, FileInstall, Pax Logging for the Log Service API); Karaf's console, which runs Gogo commands
+     * in place of the Gogo shell; or nowhere, because it is optional (Metatype only serves tools such as a console).
+     */
+    private static final Map<String, String> FROM_KARAF = Map.ofEntries(
+            Map.entry("org.apache.felix.scr", "feature scr"),
+            Map.entry("org.osgi.service.component", "feature scr"),
+            Map.entry("org.osgi.util.function", "feature scr"),
+            Map.entry("org.osgi.util.promise", "feature scr"),
+            Map.entry("org.apache.felix.eventadmin", "feature eventadmin"),
+            Map.entry("org.apache.felix.configadmin", "boot"),
+            Map.entry("org.apache.felix.fileinstall", "boot"),
+            Map.entry("org.osgi.service.log", "boot"),
+            Map.entry("org.apache.felix.metatype", "optional"),
+            Map.entry("org.apache.felix.gogo.runtime", "console"),
+            Map.entry("org.apache.felix.gogo.shell", "console"),
+            Map.entry("org.apache.felix.gogo.command", "console"));
+
+    /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
+    private static Set<String> runBundles() throws IOException {
+        String bndrun = Files.readString(DIR.resolve("sharedmemory.bndrun")).replace("\\\n", "");
+        Matcher line = Pattern.compile("(?m)^-runbundles:(.*)$").matcher(bndrun);
+        assertTrue(line.find(), "sharedmemory.bndrun has -runbundles");
+        Set<String> bsns = new TreeSet<>();
+        Matcher entry = Pattern.compile("([\\w.-]+);version='[^']*'").matcher(line.group(1));
+        while (entry.find()) {
+            bsns.add(entry.group(1));
+        }
+        return bsns;
+    }
 
     private static Document features() throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -84,6 +118,37 @@ class KarafFeatures_CompletenessTest {
             }
         }
         assertEquals(List.of(), missing, "bundles of sharedmemory.jar that no Karaf feature installs");
+    }
+
+    @Test
+    void everyRunBundleOfTheBndrunIsInAFeatureOrComesFromKaraf() throws Exception {
+        Set<String> runBundles = runBundles();
+        assertTrue(runBundles.contains("io.sharedmemory.engine") && runBundles.contains("org.apache.felix.scr"),
+                () -> "-runbundles read as " + runBundles);
+        Set<String> urls = featureBundleUrls();
+        Set<String> dependencies = new TreeSet<>();
+        NodeList features = features().getElementsByTagNameNS("http://karaf.apache.org/xmlns/features/v1.6.0",
+                "feature");
+        for (int i = 0; i < features.getLength(); i++) {
+            dependencies.add("feature " + features.item(i).getTextContent().strip());
+        }
+        List<String> unaccounted = new ArrayList<>();
+        for (String bsn : runBundles) {
+            if (bsn.startsWith("io.sharedmemory.")) {
+                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length()) + "/"
+                        + VERSION;
+                if (!urls.contains(url)) {
+                    unaccounted.add(bsn + " (no " + url + ")");
+                }
+            } else {
+                String source = FROM_KARAF.get(bsn);
+                if (source == null || source.startsWith("feature ") && !dependencies.contains(source)) {
+                    unaccounted.add(bsn + (source == null ? " (not known to come from Karaf)" : " (needs " + source
+                            + ", which no feature of ours names)"));
+                }
+            }
+        }
+        assertEquals(List.of(), unaccounted, "-runbundles that a Karaf user would not get from features.xml");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sharedmemory.spi.AgentAuthenticator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -73,6 +74,14 @@ class Shell_CommandsTest {
     }
 
     @Test
+    void aNumericOptionThatIsNotANumberIsRefusedNamingTheOption() throws Exception {
+        assertEquals("Not created: -m: \"many\" is not a whole number", run("sm:create -m many shell-bad-it"));
+        assertEquals("Not written: -e: \"one\" is not a whole number", run("sm:write -e one shell-bad-it k 1"));
+        assertEquals("Refused: -l: \"all\" is not a whole number", run("sm:log -l all"));
+        assertEquals("Refused: -t: \"soon\" is not a whole number", run("sm:watch -t soon shell-bad-it"));
+    }
+
+    @Test
     void withoutAnAuthenticatorLoginIsRefusedInOneLine() throws Exception {
         assertEquals("No session to end", run("sm:logout"));
         String refused = run("sm:login -s wrong planner");
@@ -100,6 +109,33 @@ class Shell_CommandsTest {
             assertTrue(run("sm:read -e shell-login-it plan").contains("written by planner"));
             assertEquals("Logged out planner", run("sm:logout"));
             assertTrue(run("sm:login -s wrong planner").startsWith("Refused: "));
+        } finally {
+            authenticator.delete();
+        }
+    }
+
+    @Test
+    void anAuthenticatorConfigurationFixedWhileRunningTakesEffect(@InjectService(timeout = 10_000)
+            ConfigurationAdmin cm, @InjectBundleContext BundleContext context) throws Exception {
+        String hash = (String) Bundles.bySymbolicName(context, "io.sharedmemory.permissions")
+                .loadClass("io.sharedmemory.permissions.SecretHashes").getMethod("hash", char[].class, int.class)
+                .invoke(null, "s3cret".toCharArray(), 1000);
+        Configuration authenticator = cm.getConfiguration("io.sharedmemory.authenticator", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("agents", new String[] {"planner=" + hash});
+        props.put("signingKey", Base64.getEncoder().encodeToString(new byte[24])); // too short
+        authenticator.update(props);
+        try {
+            // the engine tries to bind the authenticator while its service is registered, with the bad configuration
+            await().atMost(10, SECONDS).until(() -> !context.getServiceReferences(AgentAuthenticator.class,
+                    "(service.pid=io.sharedmemory.authenticator)").isEmpty());
+            assertTrue(run("sm:login -s s3cret planner").startsWith("Refused: "));
+
+            props.put("signingKey", Base64.getEncoder().encodeToString(new byte[32]));
+            authenticator.update(props);
+            await().atMost(10, SECONDS)
+                    .until(() -> run("sm:login -s s3cret planner").startsWith("Logged in as planner"));
+            assertEquals("Logged out planner", run("sm:logout"));
         } finally {
             authenticator.delete();
         }

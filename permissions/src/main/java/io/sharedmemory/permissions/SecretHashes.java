@@ -127,6 +127,10 @@ public final class SecretHashes {
         java.io.Console console = System.console();
         char[] secret = console != null ? console.readPassword("secret: ")
                 : new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip().toCharArray();
+        if (secret == null || secret.length == 0) {
+            System.err.println("No secret given: type it at the prompt, or pipe it on standard input");
+            System.exit(1);
+        }
         try {
             System.out.println(hash(secret));
         } finally {

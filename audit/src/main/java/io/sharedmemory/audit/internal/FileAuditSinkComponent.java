@@ -20,6 +20,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The {@link JsonLinesAuditSink} as an {@link AuditSink} service, configured under the PID {@value #PID}. Without a
  * configuration it writes {@code audit/access.jsonl} under the working directory; a changed path or fsync setting
  * reopens the file without losing an entry, and deactivation closes it.
+ *
+ * <p>A file that cannot be opened is logged in one line and does not fail the component: a component that failed its
+ * activation is never bound by the engine, even after its configuration is fixed. Without an open file every
+ * {@link #record} throws, so the engine counts and logs each lost entry (fail visible) until a usable path is
+ * configured.
  */
 @Component(service = AuditSink.class, configurationPid = FileAuditSinkComponent.PID,
         property = "service.ranking:Integer=0")
@@ -55,6 +60,18 @@ public final class FileAuditSinkComponent implements AuditSink {
     @Activate
     @Modified
     void update(Config config) {
+        try {
+            open(config);
+        } catch (RuntimeException e) {
+            JsonLinesAuditSink current = sink;
+            System.getLogger(FileAuditSinkComponent.class.getName()).log(System.Logger.Level.ERROR,
+                    "sharedmemory: configuration " + PID + " not applied: " + e.getMessage() + "; "
+                            + (current != null ? "still writing " + current.file()
+                                    : "no audit file is written until it is fixed"));
+        }
+    }
+
+    private void open(Config config) {
         Path path = Path.of(config.path().strip());
         Durability durability = config.fsync() ? Durability.POWER_LOSS : Durability.PROCESS_CRASH;
         swap.writeLock().lock();

@@ -3,6 +3,7 @@ package io.sharedmemory.permissions.internal;
 import io.sharedmemory.api.Credentials;
 import io.sharedmemory.permissions.ConfiguredAuthenticator;
 import io.sharedmemory.spi.AgentAuthenticator;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
@@ -18,13 +19,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The {@link ConfiguredAuthenticator} as an OSGi service, configured through Config Admin (PID {@value #PID}). Without a
  * configuration there is no authenticator and every session request is refused (fail closed); a malformed configuration
- * fails activation with a message naming the bad field.
+ * is logged in one line naming the bad field, and every session request is refused until it is fixed (fail closed too).
  */
 @Component(service = AgentAuthenticator.class, configurationPid = AuthenticatorComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = AuthenticatorComponent.Config.class)
 public final class AuthenticatorComponent implements AgentAuthenticator {
     static final String PID = "io.sharedmemory.authenticator";
+    private static final System.Logger LOG = System.getLogger(AuthenticatorComponent.class.getName());
 
     @ObjectClassDefinition(name = "sharedmemory agent authenticator",
             description = "Agents allowed to open sessions, and how their session tokens are signed.")
@@ -48,11 +50,22 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
     @Activate
     @Modified
     void configure(Config config) {
+        try {
+            delegate = authenticator(config);
+        } catch (RuntimeException e) {
+            delegate = null;
+            LOG.log(Level.ERROR, "sharedmemory: configuration " + PID + " not applied, every session is refused until it"
+                    + " is fixed: " + e.getMessage());
+        }
+    }
+
+    /** @throws RuntimeException naming the bad field (SCR's own for a value it cannot convert) */
+    private static ConfiguredAuthenticator authenticator(Config config) {
         ConfiguredAuthenticator.Builder b = ConfiguredAuthenticator.builder();
         for (String line : config.agents()) {
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(PID + ": agents entry without agentId=hash: \"" + line.strip()
+                throw new IllegalArgumentException("agents entry without agentId=hash: \"" + line.strip()
                         .replaceAll("\\$.*", "$…") + "\"");
             }
             b.agent(line.substring(0, eq).strip(), line.substring(eq + 1));
@@ -61,13 +74,14 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
         try {
             key = Base64.getDecoder().decode(config.signingKey() == null ? "" : config.signingKey().strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": signingKey is not base64", e);
+            throw new IllegalArgumentException("signingKey is not base64", e);
         }
-        delegate = b.signingKey(key).tokenTtl(Duration.ofSeconds(config.tokenTtlSeconds())).build();
+        return b.signingKey(key).tokenTtl(Duration.ofSeconds(config.tokenTtlSeconds())).build();
     }
 
     @Override
     public Optional<Identity> authenticate(Credentials credentials) {
-        return delegate.authenticate(credentials);
+        ConfiguredAuthenticator d = delegate;
+        return d == null ? Optional.empty() : d.authenticate(credentials);
     }
 }

@@ -68,7 +68,7 @@ public final class MemoryCommands {
             @Descriptor("time to live of entries: 500ms, 30s, 5m, 2h, 1d, PT30S or milliseconds; 0 = forever")
             @Parameter(names = {"-t", "--ttl"}, absentValue = "0") String ttl,
             @Descriptor("most live entries, 0 = unlimited")
-            @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") int maxEntries,
+            @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") String maxEntries,
             @Descriptor("namespace name") String name) {
         return withActor(session, agent, (m, a) -> {
             NamespaceConfig config;
@@ -76,7 +76,7 @@ public final class MemoryCommands {
                 NamespaceConfig.Builder b = NamespaceConfig.builder()
                         .conflictStrategy(strategy)
                         .defaultPermission(Permission.parse(defaultPermission))
-                        .maxEntries(maxEntries)
+                        .maxEntries(intOption("-m", maxEntries))
                         .ttl(parseDuration(ttl))
                         .permissions(parsePermissions(permissions.isBlank() ? new String[0]
                                 : permissions.split(",")));
@@ -95,13 +95,15 @@ public final class MemoryCommands {
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("only write when the key is at this version (0: absent)")
-            @Parameter(names = {"-e", "--expect"}, absentValue = "-1") long expectedVersion,
+            @Parameter(names = {"-e", "--expect"}, absentValue = "-1") String expect,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key,
             @Descriptor("value") Object value) {
         return withActor(session, agent, (m, a) -> {
             Object parsed;
+            long expectedVersion;
             try {
+                expectedVersion = longOption("-e", expect);
                 parsed = Json.fromGogo(value);
             } catch (IllegalArgumentException e) {
                 return "Not written: " + e.getMessage();
@@ -332,6 +334,26 @@ public final class MemoryCommands {
             }
         }
         return map;
+    }
+
+    /**
+     * Numeric options are taken as text and parsed here: Gogo's own refusal of a value it cannot convert names Java
+     * types, not the option.
+     */
+    static long longOption(String option, String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": \"" + text + "\" is not a whole number");
+        }
+    }
+
+    static int intOption(String option, String text) {
+        long n = longOption(option, text);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(option + ": " + text + " is too large");
+        }
+        return (int) n;
     }
 
     /** @return 500ms, 30s, 5m, 2h, 1d, ISO-8601 or plain milliseconds as a duration */

@@ -60,9 +60,11 @@ public final class ObserveCommands {
             @Parameter(names = {"-x", "--action"}, absentValue = "") String action,
             @Descriptor("only failures") @Parameter(names = {"-f", "--failures"}, presentValue = "true",
                     absentValue = "false") boolean failures,
-            @Descriptor("how many of the newest") @Parameter(names = {"-l", "--limit"}, absentValue = "20") int limit) {
+            @Descriptor("how many of the newest") @Parameter(names = {"-l", "--limit"}, absentValue = "20")
+            String limit) {
         return memory.withMemory(m -> {
-            AccessLogQuery.Builder q = AccessLogQuery.builder().limit(Math.max(0, limit));
+            AccessLogQuery.Builder q = AccessLogQuery.builder()
+                    .limit(Math.max(0, MemoryCommands.intOption("-l", limit)));
             if (!agent.isEmpty()) {
                 q.agentId(agent);
             }
@@ -168,11 +170,13 @@ public final class ObserveCommands {
             @Descriptor(MemoryCommands.AGENT_HELP + "; needs read")
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("stop after this many events, 0 = no limit")
-            @Parameter(names = {"-c", "--count"}, absentValue = "0") int count,
+            @Parameter(names = {"-c", "--count"}, absentValue = "0") String countOption,
             @Descriptor("stop after this many seconds, 0 = no limit")
-            @Parameter(names = {"-t", "--timeout"}, absentValue = "0") long seconds,
+            @Parameter(names = {"-t", "--timeout"}, absentValue = "0") String timeout,
             @Descriptor("namespace") String namespace) {
         return memory.withMemory(m -> {
+            int count = MemoryCommands.intOption("-c", countOption);
+            long seconds = MemoryCommands.longOption("-t", timeout);
             BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
             PrintStream out = System.out;
             InputStream keyboard = session == null ? null : session.getKeyboard();

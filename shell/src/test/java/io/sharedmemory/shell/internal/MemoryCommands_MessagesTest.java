@@ -40,12 +40,12 @@ class MemoryCommands_MessagesTest {
                 .thenReturn(WriteResult.refused(WriteResult.Status.STRATEGY_UNAVAILABLE, 3,
                         "Strategy \"merge\" is not installed"));
         assertEquals("Written tasks/t1 version 3",
-                commands.write(null, "operator", -1, "tasks", "t1", "{\"a\":[1,2]}"));
+                commands.write(null, "operator", "-1", "tasks", "t1", "{\"a\":[1,2]}"));
         verify(memory).write("tasks", "t1", Map.of("a", List.of(1L, 2L)), "operator", WriteOptions.none());
         assertEquals("Not written (STRATEGY_UNAVAILABLE): Strategy \"merge\" is not installed",
-                commands.write(null, "operator", 3, "tasks", "t1", "x"));
+                commands.write(null, "operator", "3", "tasks", "t1", "x"));
         assertEquals("Not written: Not valid JSON at character 6: a value expected, found the end",
-                commands.write(null, "operator", -1, "tasks", "t1", "{\"a\":"));
+                commands.write(null, "operator", "-1", "tasks", "t1", "{\"a\":"));
     }
 
     @Test
@@ -67,16 +67,27 @@ class MemoryCommands_MessagesTest {
         when(memory.getNamespaceConfig("board")).thenReturn(Optional.empty());
         assertEquals("Created namespace board: strategy merge, default none, [worker=write, lead=admin], "
                         + "max 10 entries, ttl 30000 ms",
-                commands.create(null, "lead", "merge", "none", "worker=write", "30s", 10, "board"));
+                commands.create(null, "lead", "merge", "none", "worker=write", "30s", "10", "board"));
         ArgumentCaptor<NamespaceConfig> config = ArgumentCaptor.forClass(NamespaceConfig.class);
         verify(memory).createNamespace(eq("board"), config.capture());
         assertEquals(Duration.ofSeconds(30), config.getValue().ttl());
         assertEquals(Permission.ADMIN, config.getValue().permissions().get("lead"));
 
         assertEquals("Not created: Unknown permission \"superuser\": expected one of none, read, write, admin",
-                commands.create(null, "lead", "merge", "superuser", "", "0", 0, "board"));
+                commands.create(null, "lead", "merge", "superuser", "", "0", "0", "board"));
         assertEquals("Not created: \"soon\" is not a duration (500ms, 30s, 5m, 2h, 1d, PT30S or milliseconds)",
-                commands.create(null, "lead", "merge", "read", "", "soon", 0, "board"));
+                commands.create(null, "lead", "merge", "read", "", "soon", "0", "board"));
+    }
+
+    @Test
+    void aNumericOptionThatIsNotANumber_isNamedInTheRefusal() {
+        assertEquals("Not created: -m: \"abc\" is not a whole number",
+                commands.create(null, "lead", "merge", "read", "", "0", "abc", "board"));
+        assertEquals("Not created: -m: 9999999999 is too large",
+                commands.create(null, "lead", "merge", "read", "", "0", "9999999999", "board"));
+        assertEquals("Not written: -e: \"one\" is not a whole number",
+                commands.write(null, "operator", "one", "tasks", "t1", "1"));
+        verify(memory, org.mockito.Mockito.never()).createNamespace(eq("board"), any());
     }
 
     @Test

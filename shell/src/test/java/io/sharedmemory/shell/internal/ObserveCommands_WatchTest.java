@@ -52,7 +52,7 @@ class ObserveCommands_WatchTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         String result;
         try {
-            result = commands.watch(null, "operator", 2, 30, "tasks");
+            result = commands.watch(null, "operator", "2", "30", "tasks");
         } finally {
             System.setOut(original);
         }
@@ -69,6 +69,6 @@ class ObserveCommands_WatchTest {
     void aRefusedSubscriptionIsOneLine() {
         when(memory.subscribe(eq("secret"), eq("operator"), any()))
                 .thenThrow(new AccessDeniedException("Insufficient permissions"));
-        assertEquals("Refused: Insufficient permissions", commands.watch(null, "operator", 0, 1, "secret"));
+        assertEquals("Refused: Insufficient permissions", commands.watch(null, "operator", "0", "1", "secret"));
     }
 }

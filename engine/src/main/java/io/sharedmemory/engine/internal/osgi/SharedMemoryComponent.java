@@ -29,7 +29,10 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The engine inside OSGi: the {@code SharedMemory} service. Plugins are tracked dynamically (a strategy, provider or
  * sink that comes or goes takes effect on the next operation, without restarting this component) and the settings come
- * from Config Admin (PID {@value #PID}); a change applies without restart.
+ * from Config Admin (PID {@value #PID}); a change applies without restart. A changed configuration with a bad value
+ * is refused as a whole with one log line naming the property, and the engine keeps its settings; at activation a bad
+ * value keeps the engine from starting (falling back to defaults could silently drop {@code requireAuditSink} or
+ * {@code identity=authenticated}).
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
@@ -71,6 +74,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         String identity() default "trusted";
     }
 
+    private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
+
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
     private volatile Engine engine;
 
@@ -81,7 +86,15 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     @Modified
     void modified(Config config) {
-        engine.reconfigure(options(config));
+        SharedMemoryOptions options;
+        try {
+            options = options(config);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID
+                    + " not applied, the engine keeps its settings: " + e.getMessage());
+            return;
+        }
+        engine.reconfigure(options);
     }
 
     @Deactivate
@@ -89,15 +102,32 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         engine.destroy();
     }
 
-    private static SharedMemoryOptions options(Config c) {
-        return SharedMemoryOptions.builder()
-                .maxLogSize(c.maxLogSize())
-                .cleanupInterval(Duration.ofMillis(c.cleanupIntervalMillis()))
-                .listenerQueueCapacity(c.listenerQueueCapacity())
-                .requireAuditSink(c.requireAuditSink())
-                .identity(IdentityMode.parse(c.identity()))
-                .serviceLoader(false)
-                .build();
+    /** @throws IllegalArgumentException naming the property at fault */
+    static SharedMemoryOptions options(Config c) {
+        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false);
+        setting("maxLogSize", () -> b.maxLogSize(c.maxLogSize()));
+        setting("cleanupIntervalMillis", () -> b.cleanupInterval(Duration.ofMillis(c.cleanupIntervalMillis())));
+        setting("listenerQueueCapacity", () -> b.listenerQueueCapacity(c.listenerQueueCapacity()));
+        setting("requireAuditSink", () -> b.requireAuditSink(c.requireAuditSink()));
+        setting("identity", () -> b.identity(IdentityMode.parse(c.identity())));
+        return b.build();
+    }
+
+    /**
+     * SCR converts a property only when it is read, and reports a value it cannot convert as a ComponentException
+     * whose message is the NumberFormatException's {@code toString()}.
+     */
+    private static void setting(String property, Runnable apply) {
+        try {
+            apply.run();
+        } catch (RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            String notANumber = NumberFormatException.class.getName() + ": ";
+            if (why.startsWith(notANumber)) {
+                why = "not a number (" + why.substring(notANumber.length()) + ")";
+            }
+            throw new IllegalArgumentException(why.startsWith(property + " ") ? why : property + ": " + why, e);
+        }
     }
 
     @Override

@@ -263,4 +263,76 @@ class SharedMemoryComponent_PropertiesTest {
         assertEquals(Status.DENIED, refused.status());
         assertNull(component.read("ns", "k", "a"));
     }
+
+    @Test
+    void aChangedConfigurationWithABadValue_isRefusedAsAWhole_andTheEngineKeepsItsSettings() {
+        component.addPermissionProvider(everyone, props("service.id", 1L));
+        component.addStrategy(named("latest-wins", Resolution.accept()), props("service.id", 2L));
+        CapacityLog log = new CapacityLog();
+        component.addAuditSink(log, props("service.id", 3L));
+        component.activate(config(100, 0, 64, false, "trusted"));
+        component.createNamespace("ns");
+        assertTrue(component.write("ns", "k", 1, "a").isWritten());
+
+        // as SCR 2.2 reports an unconvertible value, when it is read: a ComponentException with the message below
+        SharedMemoryComponent.Config notANumber = new DelegatingConfig(config(5, 0, 64, false, "authenticated")) {
+            @Override
+            public int maxLogSize() {
+                throw new IllegalStateException(new NumberFormatException("For input string: \"abc\"").toString());
+            }
+        };
+        component.modified(notANumber);
+        component.modified(config(100, -5, 64, false, "authenticated"));
+        component.modified(config(100, 0, 64, false, "authentic"));
+        assertEquals(100, log.capacity, "maxLogSize unchanged");
+        assertEquals(IdentityMode.TRUSTED, component.identityMode(), "identity unchanged: nothing was applied");
+        assertTrue(component.write("ns", "k", 2, "a").isWritten(), "the engine still runs, with its data");
+
+        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+                () -> SharedMemoryComponent.options(notANumber));
+        assertEquals("maxLogSize: not a number (For input string: \"abc\")", named.getMessage());
+        assertEquals("identity: Unknown identity mode \"authentic\": expected trusted or authenticated",
+                assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+                        config(100, 0, 64, false, "authentic"))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+                config(100, -5, 64, false, "trusted"))).getMessage().startsWith("cleanupIntervalMillis: "));
+    }
+
+    private static class DelegatingConfig implements SharedMemoryComponent.Config {
+        private final SharedMemoryComponent.Config c;
+
+        DelegatingConfig(SharedMemoryComponent.Config c) {
+            this.c = c;
+        }
+
+        @Override
+        public Class<? extends Annotation> annotationType() {
+            return SharedMemoryComponent.Config.class;
+        }
+
+        @Override
+        public int maxLogSize() {
+            return c.maxLogSize();
+        }
+
+        @Override
+        public long cleanupIntervalMillis() {
+            return c.cleanupIntervalMillis();
+        }
+
+        @Override
+        public int listenerQueueCapacity() {
+            return c.listenerQueueCapacity();
+        }
+
+        @Override
+        public boolean requireAuditSink() {
+            return c.requireAuditSink();
+        }
+
+        @Override
+        public String identity() {
+            return c.identity();
+        }
+    }
 }
