@@ -17,7 +17,7 @@ public enum EventType {
     MEMORY_BROADCAST("memory:broadcast"),
     /** Expired entries were removed: the value is the list of removed keys (one event per namespace and sweep). */
     MEMORY_CLEANUP("memory:cleanup"),
-    /** A namespace was created (or its configuration replaced; then the reason is {@code reconfigured}). */
+    /** A namespace was created, or its configuration replaced by {@code createNamespace} (no reason either way). */
     NAMESPACE_CREATED("namespace:created"),
     /** A namespace was cleared. */
     NAMESPACE_CLEARED("namespace:cleared"),

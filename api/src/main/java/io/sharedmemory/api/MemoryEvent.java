@@ -13,9 +13,9 @@ import java.util.Objects;
  * @param value the value written or read, the broadcast message, the list of expired keys, the changed permissions; or
  *        null
  * @param reason for {@link EventType#MEMORY_CONFLICT}: {@code permission_denied}, {@code conflict_rejected},
- *        {@code version_mismatch}, {@code namespace_full} or {@code strategy_unavailable}; {@code reconfigured} for a
- *        {@code namespace:created} that replaced an existing namespace's configuration; {@code listener_overflow} for
- *        the last event of a listener that fell too far behind and was removed; null otherwise
+ *        {@code version_mismatch}, {@code namespace_full} or {@code strategy_unavailable}; {@code listener_overflow} for
+ *        the last event of a listener that fell too far behind and was removed (the notice it is owed); null
+ *        otherwise
  * @param timestamp when it happened
  */
 public record MemoryEvent(EventType type, String namespace, String key, String agentId, Object value, String reason,

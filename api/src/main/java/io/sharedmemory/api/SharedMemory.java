@@ -120,9 +120,9 @@ public interface SharedMemory extends AutoCloseable {
 
     /**
      * Creates a namespace, or — when it exists — replaces its configuration, keeping its data (entries already
-     * stored keep their deadline; the new TTL applies to later writes). Fires {@code namespace:created} (with reason
-     * {@code reconfigured} when it replaced a configuration). Not recorded in the access log, unless the name is
-     * refused (see {@link #createNamespace(String)}).
+     * stored keep their deadline; the new TTL applies to later writes). Fires {@code namespace:created} either way
+     * (with no reason: reasons are for conflicts). Not recorded in the access log, unless the name is refused (see
+     * {@link #createNamespace(String)}).
      *
      * @param name the namespace
      * @param config its configuration; not null

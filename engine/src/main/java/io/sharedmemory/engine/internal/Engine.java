@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,6 +83,8 @@ public final class Engine implements SharedMemory {
             DeliveryPool.DEFAULT_WORKERS);
     private final EventHub hub = new EventHub(deliveryPool);
     private final LongAdder auditFailures = new LongAdder();
+    /** The sinks whose failure was logged with its stack trace; weak, so that a sink's bundle can go. */
+    private final Map<AuditSink, Boolean> tracedSinks = Collections.synchronizedMap(new WeakHashMap<>());
     private final String[] validAgents = new String[64];
     private final AtomicInteger subscriptionIds = new AtomicInteger();
     private final ScheduledExecutorService sweeper;
@@ -205,7 +208,7 @@ public final class Engine implements SharedMemory {
             } finally {
                 existing.gate.unlockWrite(stamp);
             }
-            hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, "reconfigured", now);
+            hub.publish(EventType.NAMESPACE_CREATED, name, null, SYSTEM_AGENT, null, null, now);
             return;
         }
     }
@@ -1173,8 +1176,20 @@ public final class Engine implements SharedMemory {
                 throw fatal;
             } catch (RuntimeException | Error e) {
                 auditFailures.increment();
-                LOG.log(Level.WARNING, "audit sink " + sink.getClass().getName() + " failed to record " + entry, e);
+                auditFailed(sink, entry, e);
             }
+        }
+    }
+
+    /**
+     * Every entry a sink failed to record is logged, so none is lost silently; the stack trace only with a sink's
+     * first failure, since a sink that cannot write (a disk full, a path it cannot open) fails on every entry.
+     */
+    private void auditFailed(AuditSink sink, AccessLogEntry entry, Throwable e) {
+        if (tracedSinks.put(sink, Boolean.TRUE) == null) {
+            LOG.log(Level.WARNING, "audit sink " + sink.getClass().getName() + " failed to record " + entry, e);
+        } else {
+            LOG.log(Level.WARNING, "audit sink " + sink.getClass().getName() + " failed to record " + entry + ": " + e);
         }
     }
 

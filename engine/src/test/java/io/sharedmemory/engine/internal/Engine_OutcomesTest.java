@@ -132,7 +132,7 @@ class Engine_OutcomesTest {
             assertEquals(2, events.size());
             assertEquals(List.of("ns", "ns"), events.stream().map(MemoryEvent::namespace).toList());
             assertNull(events.get(0).reason());
-            assertEquals("reconfigured", events.get(1).reason());
+            assertNull(events.get(1).reason(), "no reason outside conflicts");
             assertEquals(SYSTEM, events.get(1).agentId());
             assertEquals(T0 + 5, events.get(1).timestamp().toEpochMilli());
             // not an agent's access: the log holds only the refused write, as the specification's log would

@@ -22,6 +22,10 @@ import io.sharedmemory.spi.Resolution;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +143,48 @@ class PluginDisappearanceTest {
         registry.removeAuditSink(log);
         assertEquals(List.of(), memory.getAccessLog(), "no queryable log: empty, not an error");
         assertTrue(memory.write("ns", "k", "v2", "a").isWritten());
+    }
+
+    @Test
+    void aSinkThatKeepsFailing_hasEveryLostEntryLogged_butItsStackTraceOnce() {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger engineLog = Logger.getLogger("io.sharedmemory.engine");
+        engineLog.addHandler(capture);
+        try {
+            registry.addStrategy(TestPlugins.latestWins(), "vanishing", 0, 3, "test");
+            registry.addAuditSink(entry -> {
+                throw new IllegalStateException("cannot open audit/access.jsonl");
+            }, 10, 8, "test");
+            memory.write("ns", "k", "v1", "a");
+            memory.read("ns", "k", "a");
+            memory.delete("ns", "k", "a");
+            List<LogRecord> failures = logged.stream()
+                    .filter(r -> r.getMessage().contains("failed to record")).toList();
+            assertEquals(3, failures.size(), "one line per lost entry");
+            assertTrue(failures.get(0).getThrown() instanceof IllegalStateException);
+            assertNull(failures.get(1).getThrown());
+            assertNull(failures.get(2).getThrown());
+            assertTrue(failures.get(2).getMessage().contains(" a DELETE ns/k ")
+                    && failures.get(2).getMessage().endsWith("cannot open audit/access.jsonl"),
+                    failures.get(2).getMessage());
+            assertEquals(3, memory.getStats().auditFailures());
+        } finally {
+            engineLog.removeHandler(capture);
+        }
     }
 
     @Test
