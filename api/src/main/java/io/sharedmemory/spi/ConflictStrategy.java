@@ -57,4 +57,18 @@ public interface ConflictStrategy {
      * @return accept, reject (with a reason) or replace (with another value to store)
      */
     Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context);
+
+    /**
+     * Whether {@link #resolve} accepts every write, whatever the entries and the context. When true, the engine stores
+     * the incoming entry without calling {@code resolve} (and without building its context), which spares the write
+     * path a call and an allocation; {@code latest-wins} is such a strategy. Asked on every write, like {@code resolve}
+     * and under the same contract (throwing rejects the write). The default, false, is always correct: override it
+     * only in a strategy whose {@code resolve} returns {@link Resolution#accept()} every time.
+     *
+     * @return true only if {@code resolve} always accepts
+     * @since 1.1
+     */
+    default boolean acceptsEveryWrite() {
+        return false;
+    }
 }

@@ -37,7 +37,6 @@ final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
     Status status;
     long version;
     String message;
-    MemoryEntry stored;
     /** The expired entry this write replaced, if any: reported as an expiry after the commit. */
     MemoryEntry expired;
 
@@ -88,7 +87,6 @@ final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
         }
         status = Status.WRITTEN;
         version = result.version();
-        stored = result;
         if (deadline != MemoryEntry.NO_EXPIRY && deadline < ns.earliestDeadline.get()) {
             ns.earliestDeadline.accumulateAndGet(deadline, Math::min);
         }
@@ -99,6 +97,9 @@ final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
     private MemoryEntry decide(String key, MemoryEntry live, MemoryEntry incoming, long deadline) {
         Resolution r;
         try {
+            if (strategy.acceptsEveryWrite()) {
+                return incoming;
+            }
             r = strategy.resolve(live, incoming, new ConflictContext(ns.name, key, agentId, options, config));
         } catch (VirtualMachineError fatal) {
             throw fatal;

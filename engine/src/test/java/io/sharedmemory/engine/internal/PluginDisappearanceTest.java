@@ -129,6 +129,56 @@ class PluginDisappearanceTest {
     }
 
     @Test
+    void aStrategyThatAcceptsEveryWrite_isNotAsked_andOneThatFailsToSay_rejectsTheWrite() {
+        int[] asked = new int[1];
+        ConflictStrategy always = new ConflictStrategy() {
+            @Override
+            public String name() {
+                return "vanishing";
+            }
+
+            @Override
+            public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
+                asked[0]++;
+                return Resolution.accept();
+            }
+
+            @Override
+            public boolean acceptsEveryWrite() {
+                return true;
+            }
+        };
+        registry.addStrategy(always, "vanishing", 0, 3, "test");
+        assertTrue(memory.write("ns", "k", "v1", "a").isWritten());
+        assertEquals(2, memory.write("ns", "k", "v2", "a").version());
+        assertEquals("v2", memory.read("ns", "k", "a"));
+        assertEquals(0, asked[0], "resolve is not called");
+        registry.removeStrategy(always);
+        ConflictStrategy broken = new ConflictStrategy() {
+            @Override
+            public String name() {
+                return "vanishing";
+            }
+
+            @Override
+            public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
+                return Resolution.accept();
+            }
+
+            @Override
+            public boolean acceptsEveryWrite() {
+                throw new IllegalStateException("bundle stopped");
+            }
+        };
+        registry.addStrategy(broken, "vanishing", 0, 4, "test");
+        WriteResult refused = memory.write("ns", "k", "v3", "a");
+        assertEquals(Status.REJECTED, refused.status());
+        assertTrue(refused.message().contains("bundle stopped"), refused.message());
+        assertEquals(2, refused.version());
+        assertEquals("v2", memory.read("ns", "k", "a"), "nothing stored");
+    }
+
+    @Test
     void aFailingAuditSinkIsCountedAndChangesNoOutcome() {
         registry.addStrategy(TestPlugins.latestWins(), "vanishing", 0, 3, "test");
         AuditSink broken = entry -> {

@@ -28,6 +28,11 @@ public final class LatestWinsStrategy implements ConflictStrategy {
     }
 
     @Override
+    public boolean acceptsEveryWrite() {
+        return true;
+    }
+
+    @Override
     public String toString() {
         return name();
     }

@@ -205,6 +205,19 @@ public abstract class ConflictStrategyConformance {
         }
     }
 
+    /** The engine skips {@code resolve} for a strategy that says it accepts every write: the claim must be true. */
+    @Test
+    public void acceptsEveryWrite_onlyIfResolveAcceptsEveryCase() {
+        ConflictStrategy strategy = createStrategy();
+        if (!strategy.acceptsEveryWrite()) {
+            return;
+        }
+        for (Case c : cases(false)) {
+            assertEquals(Resolution.Kind.ACCEPT, strategy.resolve(c.existing(), c.incoming(), c.context()).kind(),
+                    () -> "acceptsEveryWrite() is true, but resolve did not accept " + c);
+        }
+    }
+
     @Test
     public void resolve_doesNotMutateItsInputs() {
         ConflictStrategy strategy = createStrategy();

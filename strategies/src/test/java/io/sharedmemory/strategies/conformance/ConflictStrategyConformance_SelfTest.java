@@ -52,6 +52,26 @@ class ConflictStrategyConformance_SelfTest {
     }
 
     @Test
+    void claimingToAcceptEveryWrite_whileRejectingSome_fails() {
+        fails(suiteFor(() -> new ConflictStrategy() {
+            @Override
+            public String name() {
+                return "boastful";
+            }
+
+            @Override
+            public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
+                return incoming.value() instanceof String ? Resolution.reject("no strings") : Resolution.accept();
+            }
+
+            @Override
+            public boolean acceptsEveryWrite() {
+                return true;
+            }
+        })::acceptsEveryWrite_onlyIfResolveAcceptsEveryCase);
+    }
+
+    @Test
     void nullResolution_fails() {
         fails(suiteFor(() -> strategy("null", (e, i, c) -> null))::resolve_neverReturnsNullNorThrowsForJsonLikeInputs);
     }

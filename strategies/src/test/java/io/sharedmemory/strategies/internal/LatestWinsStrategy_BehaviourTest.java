@@ -4,6 +4,8 @@ import static io.sharedmemory.strategies.internal.Entries.context;
 import static io.sharedmemory.strategies.internal.Entries.existing;
 import static io.sharedmemory.strategies.internal.Entries.incoming;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.spi.Resolution;
@@ -17,6 +19,15 @@ class LatestWinsStrategy_BehaviourTest {
     @Test
     void name_isLatestWins() {
         assertEquals("latest-wins", strategy.name());
+    }
+
+    @Test
+    void saysItAcceptsEveryWrite_soTheEngineNeedNotAsk() {
+        assertTrue(strategy.acceptsEveryWrite());
+        for (var other : List.of(new FirstWinsStrategy(), new MergeStrategy(), new VersionStrategy(),
+                new CustomStrategy())) {
+            assertFalse(other.acceptsEveryWrite(), other.name());
+        }
     }
 
     @Test
