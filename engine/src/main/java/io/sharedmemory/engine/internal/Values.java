@@ -59,7 +59,7 @@ final class Values {
         FlatCopy copy;
         try {
             copy = new FlatCopy(m.size());
-            // forEach, not an entry iterator: the JDK maps walk their own nodes, and nothing is allocated per call
+            // forEach, not an entry iterator: the JDK maps hand over each key and value straight from their nodes
             m.forEach(copy);
         } catch (RuntimeException e) {
             return null;
