@@ -47,6 +47,20 @@ class Shell_CommandsTest {
         session.close();
     }
 
+    /** An authenticator configuration: agent planner with secret s3cret, and a signing key of that many bytes. */
+    private static Dictionary<String, Object> plannerWithSecret(BundleContext context, int signingKeyBytes)
+            throws Exception {
+        // through the bundle, not an import: the hot-swap tests refresh the permissions bundle, and a wire to it
+        // would restart this test bundle with it
+        String hash = (String) Bundles.bySymbolicName(context, "io.sharedmemory.permissions")
+                .loadClass("io.sharedmemory.permissions.SecretHashes").getMethod("hash", char[].class, int.class)
+                .invoke(null, "s3cret".toCharArray(), 1000);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("agents", new String[] {"planner=" + hash});
+        props.put("signingKey", Base64.getEncoder().encodeToString(new byte[signingKeyBytes]));
+        return props;
+    }
+
     private String run(String line) throws Exception {
         Object result = session.execute(line);
         return String.valueOf(result);
@@ -91,15 +105,8 @@ class Shell_CommandsTest {
     @Test
     void aLoggedInOperatorActsAsTheAuthenticatedAgent(@InjectService(timeout = 10_000) ConfigurationAdmin cm,
             @InjectBundleContext BundleContext context) throws Exception {
-        // through the bundle, not an import: the hot-swap tests refresh the permissions bundle, and a wire to it
-        // would restart this test bundle with it
-        String hash = (String) Bundles.bySymbolicName(context, "io.sharedmemory.permissions")
-                .loadClass("io.sharedmemory.permissions.SecretHashes").getMethod("hash", char[].class, int.class)
-                .invoke(null, "s3cret".toCharArray(), 1000);
+        Dictionary<String, Object> props = plannerWithSecret(context, 32);
         Configuration authenticator = cm.getConfiguration("io.sharedmemory.authenticator", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("agents", new String[] {"planner=" + hash});
-        props.put("signingKey", Base64.getEncoder().encodeToString(new byte[32]));
         authenticator.update(props);
         try {
             run("sm:create -p planner=write shell-login-it");
@@ -117,13 +124,8 @@ class Shell_CommandsTest {
     @Test
     void anAuthenticatorConfigurationFixedWhileRunningTakesEffect(@InjectService(timeout = 10_000)
             ConfigurationAdmin cm, @InjectBundleContext BundleContext context) throws Exception {
-        String hash = (String) Bundles.bySymbolicName(context, "io.sharedmemory.permissions")
-                .loadClass("io.sharedmemory.permissions.SecretHashes").getMethod("hash", char[].class, int.class)
-                .invoke(null, "s3cret".toCharArray(), 1000);
+        Dictionary<String, Object> props = plannerWithSecret(context, 24); // a signing key too short
         Configuration authenticator = cm.getConfiguration("io.sharedmemory.authenticator", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("agents", new String[] {"planner=" + hash});
-        props.put("signingKey", Base64.getEncoder().encodeToString(new byte[24])); // too short
         authenticator.update(props);
         try {
             // the engine tries to bind the authenticator while its service is registered, with the bad configuration

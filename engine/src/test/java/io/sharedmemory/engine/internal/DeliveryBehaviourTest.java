@@ -24,10 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,30 +36,18 @@ import org.junit.jupiter.api.Test;
  */
 class DeliveryBehaviourTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logged.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private EngineLogCapture capture;
+    private List<LogRecord> logged;
 
     @BeforeEach
     void captureLog() {
-        Logger.getLogger("io.sharedmemory.engine").addHandler(capture);
+        capture = EngineLogCapture.open();
+        logged = capture.records();
     }
 
     @AfterEach
     void releaseLog() {
-        Logger.getLogger("io.sharedmemory.engine").removeHandler(capture);
+        capture.close();
     }
 
     private List<String> messagesAbout(String name) {

@@ -22,10 +22,7 @@ import io.sharedmemory.spi.Resolution;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,45 +128,19 @@ class PluginDisappearanceTest {
     @Test
     void aStrategyThatAcceptsEveryWrite_isNotAsked_andOneThatFailsToSay_rejectsTheWrite() {
         int[] asked = new int[1];
-        ConflictStrategy always = new ConflictStrategy() {
-            @Override
-            public String name() {
-                return "vanishing";
-            }
-
-            @Override
-            public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
-                asked[0]++;
-                return Resolution.accept();
-            }
-
-            @Override
-            public boolean acceptsEveryWrite() {
-                return true;
-            }
-        };
+        ConflictStrategy always = TestPlugins.strategy("vanishing", (e, i) -> {
+            asked[0]++;
+            return Resolution.accept();
+        }, () -> true);
         registry.addStrategy(always, "vanishing", 0, 3, "test");
         assertTrue(memory.write("ns", "k", "v1", "a").isWritten());
         assertEquals(2, memory.write("ns", "k", "v2", "a").version());
         assertEquals("v2", memory.read("ns", "k", "a"));
         assertEquals(0, asked[0], "resolve is not called");
         registry.removeStrategy(always);
-        ConflictStrategy broken = new ConflictStrategy() {
-            @Override
-            public String name() {
-                return "vanishing";
-            }
-
-            @Override
-            public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
-                return Resolution.accept();
-            }
-
-            @Override
-            public boolean acceptsEveryWrite() {
-                throw new IllegalStateException("bundle stopped");
-            }
-        };
+        ConflictStrategy broken = TestPlugins.strategy("vanishing", (e, i) -> Resolution.accept(), () -> {
+            throw new IllegalStateException("bundle stopped");
+        });
         registry.addStrategy(broken, "vanishing", 0, 4, "test");
         WriteResult refused = memory.write("ns", "k", "v3", "a");
         assertEquals(Status.REJECTED, refused.status());
@@ -197,24 +168,7 @@ class PluginDisappearanceTest {
 
     @Test
     void aSinkThatKeepsFailing_hasEveryLostEntryLogged_butItsStackTraceOnce() {
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                logged.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger engineLog = Logger.getLogger("io.sharedmemory.engine");
-        engineLog.addHandler(capture);
-        try {
+        try (EngineLogCapture capture = EngineLogCapture.open()) {
             registry.addStrategy(TestPlugins.latestWins(), "vanishing", 0, 3, "test");
             registry.addAuditSink(entry -> {
                 throw new IllegalStateException("cannot open audit/access.jsonl");
@@ -222,7 +176,7 @@ class PluginDisappearanceTest {
             memory.write("ns", "k", "v1", "a");
             memory.read("ns", "k", "a");
             memory.delete("ns", "k", "a");
-            List<LogRecord> failures = logged.stream()
+            List<LogRecord> failures = capture.records().stream()
                     .filter(r -> r.getMessage().contains("failed to record")).toList();
             assertEquals(3, failures.size(), "one line per lost entry");
             assertTrue(failures.get(0).getThrown() instanceof IllegalStateException);
@@ -232,8 +186,6 @@ class PluginDisappearanceTest {
                     && failures.get(2).getMessage().endsWith("cannot open audit/access.jsonl"),
                     failures.get(2).getMessage());
             assertEquals(3, memory.getStats().auditFailures());
-        } finally {
-            engineLog.removeHandler(capture);
         }
     }
 

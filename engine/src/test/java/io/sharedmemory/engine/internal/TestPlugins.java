@@ -13,6 +13,7 @@ import io.sharedmemory.spi.Resolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 /** Minimal plugins for the engine's own unit tests; the real ones live in their bundles and have their own tests. */
 final class TestPlugins {
@@ -20,6 +21,12 @@ final class TestPlugins {
     }
 
     static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide) {
+        return strategy(name, decide, () -> false);
+    }
+
+    /** A strategy whose {@code acceptsEveryWrite()} answers what {@code acceptsEveryWrite} says (or throws). */
+    static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide,
+                                     BooleanSupplier acceptsEveryWrite) {
         return new ConflictStrategy() {
             @Override
             public String name() {
@@ -29,6 +36,11 @@ final class TestPlugins {
             @Override
             public Resolution resolve(MemoryEntry existing, MemoryEntry incoming, ConflictContext context) {
                 return decide.apply(existing, incoming);
+            }
+
+            @Override
+            public boolean acceptsEveryWrite() {
+                return acceptsEveryWrite.getAsBoolean();
             }
         };
     }
