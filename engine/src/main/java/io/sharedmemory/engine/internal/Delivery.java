@@ -17,11 +17,13 @@ import java.util.function.LongFunction;
  *
  * <p>Invariants:
  * <ul>
- *   <li>{@code state} is IDLE (caught up, counted in the journal's idle count, not queued), SCHEDULED (queued or
- *       running: exactly one worker owns {@code cursor}) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so
- *       it is never queued twice, and never run by two workers at once.</li>
- *   <li>No event is left unannounced: going IDLE, a consumer is counted idle, then marked IDLE, then looks at its next
- *       slot again; a producer stores, then reads the idle count (see {@link EventJournal}).</li>
+ *   <li>{@code state} is IDLE (caught up to the limit it was queued with, not queued), SCHEDULED (queued or running:
+ *       exactly one worker owns {@code cursor}) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so it is never
+ *       queued twice, and never run by two workers at once.</li>
+ *   <li>No event is left unannounced: an IDLE consumer with {@code delivered} below the journal's tail is found by the
+ *       next poll of an awake pool worker, and a producer wakes a worker when none is awake (see {@link DeliveryPool}).
+ *       A turn delivers up to the {@code limit} its poll read, so that a hundred consumers of one journal read its
+ *       newest slots once per round, right after the poll, instead of each chasing the writer.</li>
  *   <li>{@code delivered} only grows and is at most one batch behind the cursor while running, equal to it when
  *       IDLE; once {@code active} is false no further journal event is handed over (except the one in progress).</li>
  *   <li>{@code stopped} and {@code runner} change under this object's lock: a stop either finds the runner, which is
@@ -67,6 +69,8 @@ final class Delivery<E> extends DeliveryPool.Task {
     private boolean ended;
     private boolean noticeGiven;
     private long cursor;
+    /** Where the current turn stops: the journal's tail when the consumer was queued. Written before queueing. */
+    private long limit;
     /** Callback failures, touched only by the owner; the first is logged in full, then every 1000th. */
     private long failures;
 
@@ -105,10 +109,19 @@ final class Delivery<E> extends DeliveryPool.Task {
         return delivered;
     }
 
+    boolean isIdle() {
+        return (int) STATE.getVolatile(this) == IDLE;
+    }
+
     /** @return true if this call moved the consumer from IDLE to SCHEDULED: the caller must then queue or end it */
     boolean tryWake() {
-        if ((int) STATE.getVolatile(this) == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED)) {
-            journal.leftIdle();
+        return (int) STATE.getVolatile(this) == IDLE && STATE.compareAndSet(this, IDLE, SCHEDULED);
+    }
+
+    /** Same as {@link #tryWake()}, for a turn that delivers the events below {@code until}. */
+    boolean tryWake(long until) {
+        if (tryWake()) {
+            limit = until; // published to the runner by the queue
             return true;
         }
         return false;
@@ -116,20 +129,20 @@ final class Delivery<E> extends DeliveryPool.Task {
 
     @Override
     void run(DeliveryPool.Worker worker) {
-        long c = runBatch(worker, cursor);
+        long c = runBatch(worker, cursor, limit);
         cursor = c;
         delivered = c;
         if (!active) {
             end();
             return;
         }
-        if (hasNext(c)) {
+        if (c < limit && hasNext(c)) {
             pool.submit(this); // the back of the queue: the others get their turn
             return;
         }
-        journal.enteredIdle();
         STATE.setVolatile(this, IDLE);
-        if ((hasNext(c) || !active) && tryWake()) {
+        // a stop or cut-off that found it SCHEDULED left the ending to its owner
+        if (!active && tryWake()) {
             pool.submit(this);
         }
     }
@@ -140,7 +153,7 @@ final class Delivery<E> extends DeliveryPool.Task {
         return e != null && e.seq >= c;
     }
 
-    private long runBatch(DeliveryPool.Worker worker, long c) {
+    private long runBatch(DeliveryPool.Worker worker, long c, long until) {
         synchronized (this) {
             if (stopped) {
                 return c;
@@ -150,7 +163,7 @@ final class Delivery<E> extends DeliveryPool.Task {
         worker.current = this;
         try {
             long start = System.nanoTime();
-            for (int n = 0; n < BATCH && active && !worker.retired; n++) {
+            for (int n = 0; n < BATCH && c < until && active && !worker.retired; n++) {
                 EventJournal.Envelope e = journal.slot(c);
                 if (e == null || e.seq < c) {
                     break;

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,14 +24,27 @@ import java.util.concurrent.locks.LockSupport;
  * counts toward {@code maxWorkers}, a replacement starts if there is work, and the stuck one, once its callback
  * returns, hands its consumer back and ends. Unsubscribing interrupts such a callback (see {@link Delivery}).
  *
+ * <p>Producers do not queue consumers. A worker with nothing queued polls the journals it watches (those with
+ * consumers) for consumers whose cursor is below the tail, and queues them; it polls at most every
+ * {@value #POLL_NANOS} ns, so that while a writer publishes, consumers take its events in batches instead of reading
+ * each one as it is written (two cores touching the same newest cache lines is what slows a writer down, far more than
+ * the delivery work itself). A worker that has found nothing for {@link #SPIN_NANOS} (by default) parks; a producer wakes one only
+ * when no worker is awake. An event published while a worker is awake waits at most one poll interval.
+ *
  * <p>Invariants:
  * <ul>
  *   <li>A task is in the queue at most once: a {@link Delivery} is queued only by the one that made it SCHEDULED (a
- *       CAS from IDLE) or by its current runner; a journal's wake task only by the CAS that set its request.</li>
- *   <li>{@code live} counts the workers neither retired nor ended; it never exceeds {@code maxWorkers} (CAS).</li>
+ *       CAS from IDLE) or by its current runner.</li>
+ *   <li>{@code live} counts the workers neither retired nor ended; it never exceeds {@code maxWorkers} (CAS).
+ *       {@code awake} counts the live workers not parked: a worker leaves it before listing itself idle, and whoever
+ *       takes a worker off the idle list (a waker, or the worker itself) puts it back, exactly once.</li>
  *   <li>No task is stranded: a submitter offers, then unparks an idle worker or starts one; a worker parks only after
  *       listing itself idle and re-checking the queue, and ends only after leaving {@code live} and re-checking the
  *       queue. Each is a pair of volatile accesses in opposite order, so one side sees the other.</li>
+ *   <li>No event is stranded: a producer stores its event, then reads {@code awake} and wakes or starts a worker if it
+ *       is 0; a worker about to park leaves {@code awake}, lists itself idle, then polls every watched journal. If the
+ *       producer read 0 after the worker left, the worker's poll comes after the producer's store, or the producer's
+ *       waker finds the worker on the idle list.</li>
  * </ul>
  */
 final class DeliveryPool {
@@ -45,10 +59,17 @@ final class DeliveryPool {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     static final int STALL_TICKS = 2;
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int SPINS = 128;
+    /** How long a worker with nothing to do keeps polling before it parks. */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("sharedmemory.deliverySpinMicros", 200));
+    /** The shortest time between two polls of the journals by one worker. */
+    static final long POLL_NANOS = 4_000;
+    private static final int AWAKE = 16;
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final String name;
     private final int maxWorkers;
+    private final long spinNanos;
+    private final long keepAliveNanos;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     /** Every worker whose thread has not ended, retired or not: what the supervisor looks at. */
@@ -57,13 +78,30 @@ final class DeliveryPool {
     private final AtomicInteger consumers = new AtomicInteger();
     private final AtomicInteger serial = new AtomicInteger();
     private final AtomicBoolean supervised = new AtomicBoolean();
+    /** The journals with consumers, polled by workers with nothing queued. */
+    private final CopyOnWriteArrayList<EventJournal> watched = new CopyOnWriteArrayList<>();
+    /**
+     * The awake count, alone on its cache line in the middle of the array: every publish reads it, and the queue's
+     * and counters' lines change far more often than it does.
+     */
+    private final int[] awake = new int[2 * AWAKE];
 
     DeliveryPool(String name, int maxWorkers) {
+        this(name, maxWorkers, SPIN_NANOS, KEEP_ALIVE_NANOS);
+    }
+
+    /**
+     * @param spinNanos how long a worker with nothing to do keeps polling before it parks (0: it parks at once)
+     * @param keepAliveNanos how long a parked worker waits for work before it ends
+     */
+    DeliveryPool(String name, int maxWorkers, long spinNanos, long keepAliveNanos) {
         if (maxWorkers < 1) {
             throw new IllegalArgumentException("maxWorkers must be at least 1, was " + maxWorkers);
         }
         this.name = name;
         this.maxWorkers = maxWorkers;
+        this.spinNanos = spinNanos;
+        this.keepAliveNanos = keepAliveNanos;
     }
 
     /** @return the prefix of this pool's thread names */
@@ -93,6 +131,61 @@ final class DeliveryPool {
         }
     }
 
+    /** @return the live workers that are not parked (a test's view of the parking bookkeeping) */
+    int awakeWorkers() {
+        return awake();
+    }
+
+    private int awake() {
+        return (int) COUNT.getVolatile(awake, AWAKE);
+    }
+
+    private int addAwake(int delta) {
+        return (int) COUNT.getAndAdd(awake, AWAKE, delta) + delta;
+    }
+
+    /** The awake count's array, for producers to read without touching this object's cache line. */
+    int[] awakeCounter() {
+        return awake;
+    }
+
+    /** @return whether no worker is awake, read from {@link #awakeCounter()} */
+    static boolean noneAwake(int[] counter) {
+        return (int) COUNT.getVolatile(counter, AWAKE) == 0;
+    }
+
+    void watch(EventJournal journal) {
+        watched.addIfAbsent(journal);
+    }
+
+    void unwatch(EventJournal journal) {
+        watched.remove(journal);
+    }
+
+    /** After a producer's store found {@link #noneAwake}: wakes or starts a worker to poll for it. */
+    void wakeForProducer() {
+        ensureWorker();
+    }
+
+    /** @return whether a consumer of a watched journal has events and is not queued */
+    private boolean waiting() {
+        for (EventJournal j : watched) {
+            if (j.hasWaiting()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Queues the consumers that have events waiting, in every watched journal. */
+    private boolean poll() {
+        boolean queued = false;
+        for (EventJournal j : watched) {
+            queued |= j.scheduleWaiting();
+        }
+        return queued;
+    }
+
     void submit(Task task) {
         queue.offer(task);
         ensureWorker();
@@ -107,6 +200,7 @@ final class DeliveryPool {
             // no thread to be had (out of memory or processes): the task stays queued for the next submit
             workers.remove(w);
             live.decrementAndGet();
+            addAwake(-1);
             LOG.log(Level.ERROR, "could not start a delivery thread; events wait for the next one", t);
             return;
         }
@@ -145,10 +239,11 @@ final class DeliveryPool {
     private void retire(Worker w, Delivery<?> stuckIn) {
         w.retired = true;
         live.decrementAndGet();
+        addAwake(-1);
         w.thread.setName(w.thread.getName() + " (retired: stuck in a callback of " + stuckIn + ")");
         LOG.log(Level.WARNING, "{0}: a callback of {1} has not returned for {2} ms; delivery goes on without it",
                 name, stuckIn, TimeUnit.NANOSECONDS.toMillis(TICK_NANOS * STALL_TICKS));
-        if (!queue.isEmpty()) {
+        if (!queue.isEmpty() || awake() == 0) {
             ensureWorker();
         }
     }
@@ -157,6 +252,7 @@ final class DeliveryPool {
     private void ensureWorker() {
         Worker w = idle.poll();
         if (w != null) {
+            addAwake(1);
             LockSupport.unpark(w.thread);
             return;
         }
@@ -166,13 +262,16 @@ final class DeliveryPool {
                 return;
             }
             if (live.compareAndSet(n, n + 1)) {
+                addAwake(1);
                 startWorker();
                 return;
             }
         }
     }
 
-    /** One delivery thread. Fields other than {@code calls} and {@code current} are touched by the supervisor only. */
+    /**
+     * One delivery thread. {@code lastPoll} is its own; {@code seenCalls} and {@code stalledTicks} are the supervisor's.
+     */
     final class Worker implements Runnable {
         private static final VarHandle CALLS;
 
@@ -192,6 +291,8 @@ final class DeliveryPool {
         @SuppressWarnings("unused")
         private long calls;
         private long seenCalls = -1;
+        /** When this worker last polled the journals; its own. */
+        private long lastPoll;
         private int stalledTicks;
 
         Worker(String threadName) {
@@ -240,9 +341,9 @@ final class DeliveryPool {
                 workers.remove(this);
                 if (counted && !retired) {
                     // ended by an Error from a callback (a retired worker already left live): let another worker
-                    // take the queue
+                    // take the queue and the polling
                     live.decrementAndGet();
-                    if (!queue.isEmpty()) {
+                    if (addAwake(-1) == 0 || !queue.isEmpty()) {
                         ensureWorker();
                     }
                 }
@@ -251,18 +352,32 @@ final class DeliveryPool {
 
         /** @return true when there may be work, false when this worker has left {@code live} and must end */
         private boolean awaitWork() {
-            for (int i = 0; i < SPINS; i++) {
+            long since = System.nanoTime();
+            for (;;) {
                 if (!queue.isEmpty()) {
                     return true;
                 }
+                long now = System.nanoTime();
+                if (now - lastPoll >= POLL_NANOS) {
+                    lastPoll = now;
+                    if (poll()) {
+                        return true;
+                    }
+                }
+                if (now - since >= spinNanos) {
+                    break;
+                }
                 Thread.onSpinWait();
             }
+            addAwake(-1);
             idle.push(this);
-            long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+            long deadline = System.nanoTime() + keepAliveNanos;
             for (;;) {
-                if (!queue.isEmpty()) {
-                    // a submitter that missed this worker in the idle list sees it in the queue it left
-                    idle.remove(this);
+                if (!queue.isEmpty() || poll()) {
+                    // a producer or submitter that missed this worker on the idle list left work it can see
+                    if (idle.remove(this)) {
+                        addAwake(1);
+                    } // else a waker took it off the list and counted it awake
                     return true;
                 }
                 long left = deadline - System.nanoTime();
@@ -271,21 +386,22 @@ final class DeliveryPool {
                 }
                 LockSupport.parkNanos(this, left);
                 if (!idle.contains(this)) {
-                    return true; // taken by a submitter
+                    return true; // taken by a waker, which counted it awake
                 }
             }
             if (!idle.remove(this)) {
                 return true; // taken by a submitter just now: its task is in the queue
             }
             live.decrementAndGet();
-            if (!queue.isEmpty()) {
-                // a submitter may have seen this worker as live and started nobody: stay, if there is room
+            if (!queue.isEmpty() || waiting()) {
+                // a submitter or producer may have seen this worker as live and started nobody: stay, if there is room
                 for (;;) {
                     int n = live.get();
                     if (n >= maxWorkers) {
                         return false;
                     }
                     if (live.compareAndSet(n, n + 1)) {
+                        addAwake(1);
                         return true;
                     }
                 }

@@ -451,7 +451,7 @@ public final class Engine implements SharedMemory {
                     EventJournal j = ns.journalWithConsumers();
                     if (j != null) {
                         j.publish(new ChangeEvent(namespace, k, null, agentId, ChangeAction.DELETE, 0,
-                                Instant.ofEpochMilli(now)));
+                                j.instant(now)));
                     }
                     return null;
                 });
@@ -596,7 +596,7 @@ public final class Engine implements SharedMemory {
             EventJournal j = ns.journalWithConsumers();
             if (j != null) {
                 j.publish(new ChangeEvent(namespace, null, snapshot, agentId, ChangeAction.BROADCAST, 0,
-                        Instant.ofEpochMilli(now)));
+                        j.instant(now)));
             }
             hub.publish(EventType.MEMORY_BROADCAST, namespace, null, agentId, snapshot, null, now);
         } finally {
@@ -866,7 +866,7 @@ public final class Engine implements SharedMemory {
                     EventJournal j = ns.journalWithConsumers();
                     if (j != null) {
                         j.publish(new ChangeEvent(ns.name, k, cur.value(), SYSTEM_AGENT, ChangeAction.EXPIRE, 0,
-                                Instant.ofEpochMilli(now)));
+                                j.instant(now)));
                     }
                     return null;
                 });

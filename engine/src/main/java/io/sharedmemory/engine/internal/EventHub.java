@@ -36,7 +36,7 @@ final class EventHub {
                  long nowMillis) {
         EventJournal j = listened(type);
         if (j != null) {
-            j.publish(new MemoryEvent(type, namespace, key, agentId, value, reason, Instant.ofEpochMilli(nowMillis)));
+            j.publish(new MemoryEvent(type, namespace, key, agentId, value, reason, j.instant(nowMillis)));
         }
     }
 

@@ -2,9 +2,6 @@ package io.sharedmemory.engine.internal;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A stream of events read by any number of independent consumers, each at its own pace: a lapping ring of
@@ -22,16 +19,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       one means {@code c} was overwritten — the consumer fell a whole ring behind, and is cut off and told. Nothing
  *       is ever skipped silently. A consumer stuck in its callback is found by the producer's periodic check and cut
  *       off the same way, without waiting for it to return.</li>
- *   <li>No wake-up is lost: a consumer that has caught up adds itself to {@code idle}, marks itself IDLE, then
- *       looks at its next slot again; a producer stores (volatile) before it reads {@code idle}. Under sequential
- *       consistency of volatile accesses one of the two sees the other.</li>
- *   <li>Wake-ups are coalesced: a producer that sees idle consumers queues the wake round once ({@code wakeRequested});
- *       the round clears the request before it wakes every IDLE consumer, so a producer that finds the request
- *       already pending may rely on it: the round's scan comes after that producer's store.</li>
-  <li>Callers that need events ordered with their commit claim the sequence inside the commit (see the engine).</li>
+ *   <li>The producer never schedules anybody: a consumer that has caught up waits, IDLE, until a {@link DeliveryPool}
+ *       worker polling the journals ({@link #scheduleWaiting}) finds its cursor below the tail. A producer only reads
+ *       whether some worker is awake, a counter that changes when workers park, not per event, so a writer and a
+ *       delivery thread share no cache line per event but the ring's.</li>
+ *   <li>No wake-up is lost: a producer stores (volatile), then reads the pool's awake count; a worker about to park
+ *       leaves the awake count, then polls every journal once more. Under sequential consistency of volatile accesses
+ *       one of the two sees the other (see {@link DeliveryPool}).</li>
+ *   <li>Callers that need events ordered with their commit claim the sequence inside the commit (see the engine).</li>
  * </ul>
  */
-final class EventJournal {
+final class EventJournal extends JournalPadding.After {
     static final class Envelope {
         final long seq;
         final Object event;
@@ -42,33 +40,18 @@ final class EventJournal {
         }
     }
 
-    private final AtomicReferenceArray<Envelope> ring;
-    private final int mask;
-    private final AtomicLong tail = new AtomicLong();
     private final CopyOnWriteArrayList<Delivery<?>> consumers = new CopyOnWriteArrayList<>();
-    private final DeliveryPool pool;
-    /** Consumers that are IDLE, or about to be (counted first): what a producer reads to know whether to wake. */
-    private final AtomicInteger idle = new AtomicInteger();
-    private final AtomicBoolean wakeRequested = new AtomicBoolean();
-    private final DeliveryPool.Task wakeRound = new DeliveryPool.Task() {
-        @Override
-        void run(DeliveryPool.Worker worker) {
-            wakeIdle();
-        }
-    };
     /** Slots below this sequence have been cleared of their events (no consumer needs them any more). */
     private long clearedUpTo;
     private final AtomicBoolean housekeeping = new AtomicBoolean();
-    /** Every {@code checkMask + 1} events the producer looks for consumers a whole ring behind (amortized O(1)). */
-    private final long checkMask;
 
     EventJournal(int minCapacity, DeliveryPool pool) {
-        this.pool = pool;
-        // room for the consumers' batched progress reports (Delivery), so that a queue still holds minCapacity events
-        int capacity = Integer.highestOneBit(Math.max(16, minCapacity + 32) - 1) << 1;
-        this.ring = new AtomicReferenceArray<>(capacity);
-        this.mask = capacity - 1;
-        this.checkMask = Math.max(1, capacity / 8) - 1;
+        super(slotsFor(minCapacity), pool);
+    }
+
+    /** Room for the consumers' batched progress reports (Delivery), so that a queue still holds minCapacity events. */
+    private static int slotsFor(int minCapacity) {
+        return Integer.highestOneBit(Math.max(16, minCapacity + 32) - 1) << 1;
     }
 
     /**
@@ -103,9 +86,9 @@ final class EventJournal {
             long from = Math.max(clearedUpTo, below - capacity());
             for (long s = from; s < below; s++) {
                 int i = (int) (s & mask);
-                Envelope e = ring.get(i);
+                Envelope e = (Envelope) SLOT.getVolatile(ring, i);
                 if (e != null && e.seq < below) {
-                    ring.compareAndSet(i, e, null);
+                    SLOT.compareAndSet(ring, i, e, null);
                 }
             }
             clearedUpTo = Math.max(clearedUpTo, below);
@@ -123,23 +106,15 @@ final class EventJournal {
     }
 
     boolean hasConsumers() {
-        return !consumers.isEmpty();
-    }
-
-    long tail() {
-        return tail.get();
+        return consumerCount != 0;
     }
 
     Envelope slot(long seq) {
-        return ring.get((int) (seq & mask));
+        return (Envelope) SLOT.getVolatile(ring, (int) (seq & mask));
     }
 
     void publish(Object event) {
         store(claim(), event);
-    }
-
-    long claim() {
-        return tail.getAndIncrement();
     }
 
     /**
@@ -151,52 +126,67 @@ final class EventJournal {
         int i = (int) (seq & mask);
         Envelope envelope = new Envelope(seq, event);
         for (;;) {
-            Envelope current = ring.get(i);
-            if ((current != null && current.seq > seq) || ring.compareAndSet(i, current, envelope)) {
+            Envelope current = (Envelope) SLOT.getVolatile(ring, i);
+            if ((current != null && current.seq > seq) || SLOT.compareAndSet(ring, i, current, envelope)) {
                 break;
             }
         }
         if ((seq & checkMask) == 0 && seq != 0) {
             cutOffLaggards(seq);
         }
-        if (idle.get() != 0 && !wakeRequested.get() && wakeRequested.compareAndSet(false, true)) {
-            pool.submit(wakeRound);
+        if (DeliveryPool.noneAwake(awake)) {
+            pool.wakeForProducer();
         }
     }
 
-    private void wakeIdle() {
-        wakeRequested.set(false);
+    /**
+     * Queues every IDLE consumer that has events to deliver, each to deliver up to the tail read here: a round of
+     * deliveries then touches the ring's newest slots once, not once per consumer. Called by pool workers.
+     *
+     * @return whether it queued anybody
+     */
+    boolean scheduleWaiting() {
+        long t = tail();
+        boolean queued = false;
         for (Delivery<?> d : consumers) {
-            if (d.tryWake()) {
+            if (d.delivered() < t && d.tryWake(t)) {
                 pool.submit(d);
+                queued = true;
             }
         }
+        return queued;
+    }
+
+    /** @return whether an IDLE consumer has events to deliver */
+    boolean hasWaiting() {
+        long t = tail();
+        for (Delivery<?> d : consumers) {
+            if (d.delivered() < t && d.isIdle()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Registers a consumer, IDLE, whose first event is the next one published. */
-    long register(Delivery<?> d) {
-        idle.incrementAndGet(); // it starts IDLE
+    synchronized long register(Delivery<?> d) {
         consumers.add(d);
-        return tail.get();
-    }
-
-    void unregister(Delivery<?> d) {
-        if (consumers.remove(d) && consumers.isEmpty()) {
-            releaseEventsBelow(tail.get());
+        consumerCount = consumers.size();
+        if (consumers.size() == 1) {
+            pool.watch(this);
         }
+        return tail();
     }
 
-    /** @return the consumers counted idle (a test's view of the wake-up bookkeeping) */
-    int idleConsumers() {
-        return idle.get();
-    }
-
-    void enteredIdle() {
-        idle.incrementAndGet();
-    }
-
-    void leftIdle() {
-        idle.decrementAndGet();
+    synchronized void unregister(Delivery<?> d) {
+        if (!consumers.remove(d)) {
+            return;
+        }
+        consumerCount = consumers.size();
+        if (consumers.isEmpty()) {
+            pool.unwatch(this);
+            releaseEventsBelow(tail());
+        }
     }
 
     DeliveryPool pool() {

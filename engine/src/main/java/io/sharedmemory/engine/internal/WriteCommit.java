@@ -139,7 +139,7 @@ final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
         Instant at = null;
         EventJournal subscribers = ns.journalWithConsumers();
         if (subscribers != null) {
-            at = Instant.ofEpochMilli(now);
+            at = subscribers.instant(now);
             if (expired != null) {
                 subscribers.publish(new ChangeEvent(ns.name, key, expired.value(), SharedMemory.SYSTEM_AGENT,
                         ChangeAction.EXPIRE, 0, at));
@@ -150,7 +150,7 @@ final class WriteCommit implements SegmentedEntryStore.KnownEntryUpdate {
         EventJournal writes = hub.listened(EventType.MEMORY_WRITE);
         if (writes != null) {
             writes.publish(new MemoryEvent(EventType.MEMORY_WRITE, ns.name, key, agentId, result.value(), null,
-                    at == null ? Instant.ofEpochMilli(now) : at));
+                    at == null ? writes.instant(now) : at));
         }
     }
 }

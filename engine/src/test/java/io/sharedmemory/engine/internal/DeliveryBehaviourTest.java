@@ -165,28 +165,42 @@ class DeliveryBehaviourTest {
     }
 
     @Test
-    void theIdleCountFollowsTheConsumersThatHaveCaughtUp() throws Exception {
-        DeliveryPool pool = new DeliveryPool("idle", 1);
+    void workersParkWhenNothingIsPublished_andTheNextEventWakesOne() throws Exception {
+        DeliveryPool pool = new DeliveryPool("park", 1);
         EventJournal journal = new EventJournal(64, pool);
         List<Delivery<Object>> all = new ArrayList<>();
+        List<AtomicInteger> counts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Delivery<Object> d = new Delivery<>(journal, e -> { }, missed -> null, () -> { }, "idle " + i);
+            AtomicInteger n = new AtomicInteger();
+            Delivery<Object> d = new Delivery<>(journal, e -> n.incrementAndGet(), missed -> null, () -> { },
+                    "parking " + i);
             d.start();
             all.add(d);
+            counts.add(n);
         }
-        assertEquals(5, journal.idleConsumers(), "consumers start idle");
-        for (int i = 0; i < 100; i++) {
-            journal.publish(i);
+        assertEquals(0, pool.awakeWorkers(), "nothing published, no worker");
+        for (int round = 1; round <= 3; round++) {
+            for (int i = 0; i < 50; i++) {
+                journal.publish(i);
+            }
+            for (Delivery<Object> d : all) {
+                assertTrue(d.awaitDelivery(WAIT));
+                assertTrue(d.isIdle(), "a consumer that has caught up waits, not queued");
+            }
+            for (AtomicInteger n : counts) {
+                assertEquals(50 * round, n.get());
+            }
+            await().atMost(WAIT).until(() -> pool.awakeWorkers() == 0); // parked: the next publish must wake it
+            assertEquals(1, pool.threads(), "parked, not ended: its keep-alive has not run out");
         }
-        for (Delivery<Object> d : all) {
-            assertTrue(d.awaitDelivery(WAIT));
-        }
-        await().atMost(WAIT).until(() -> journal.idleConsumers() == 5);
         all.get(0).stop();
-        all.get(1).stop();
-        assertEquals(3, journal.idleConsumers(), "a stopped idle consumer is no longer counted");
+        journal.publish("after the stop");
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).awaitDelivery(WAIT));
+            assertEquals(151, counts.get(i).get());
+        }
+        assertEquals(150, counts.get(0).get(), "a stopped consumer gets nothing more");
         all.forEach(Delivery::stop);
-        assertEquals(0, journal.idleConsumers());
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeliveryPoolTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
 
     private static List<Integer> upTo(int n) {
         return IntStream.range(0, n).boxed().toList();
@@ -70,6 +71,68 @@ class DeliveryPoolTest {
         // each ends once: inside stop when idle, else by the worker holding it, right after
         await().atMost(WAIT).until(() -> ends.get() == 100 && pool.threads() == 0);
         assertEquals(100, ends.get());
+    }
+
+    /**
+     * Workers that park the moment they find nothing (no spinning) race every publish: a producer that reads "nobody
+     * awake" must wake one, and a worker going to park must see an event published while it was on its way. A lost
+     * wake-up strands the event until the next publish, which never comes here (the producer waits for each event to
+     * arrive before it publishes the next), or until the parked worker's keep-alive runs out, which is an hour here.
+     */
+    @Test
+    void anEventPublishedWhileTheWorkerParksIsDelivered_oneProducer() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-park", 1, 0, HOUR);
+        EventJournal journal = new EventJournal(64, pool);
+        AtomicInteger received = new AtomicInteger();
+        Delivery<Object> d = consumer(journal, e -> received.incrementAndGet(), new AtomicInteger());
+        for (int e = 1; e <= 20_000; e++) {
+            journal.publish(e);
+            assertTrue(d.awaitDelivery(WAIT), "event " + e + " stranded");
+            assertEquals(e, received.get());
+        }
+        d.stop();
+    }
+
+    @Test
+    void eventsPublishedWhileWorkersParkAreDelivered_threeProducersTwoWorkersTwoJournals() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-park-many", 2, 0, HOUR);
+        EventJournal[] journals = {new EventJournal(1 << 16, pool), new EventJournal(1 << 16, pool)};
+        AtomicInteger[] received = {new AtomicInteger(), new AtomicInteger()};
+        List<Delivery<Object>> consumers = new ArrayList<>();
+        for (int j = 0; j < 2; j++) {
+            AtomicInteger mine = received[j];
+            consumers.add(consumer(journals[j], e -> mine.incrementAndGet(), new AtomicInteger()));
+        }
+        int perProducer = 20_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            int id = p;
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int e = 0; e < perProducer; e++) {
+                    journals[(id + e) & 1].publish(e);
+                    if (e % 64 == 0) {
+                        Thread.yield(); // let the workers run dry and park between bursts
+                    }
+                }
+            });
+            t.start();
+            producers.add(t);
+        }
+        go.countDown();
+        for (Thread t : producers) {
+            t.join();
+        }
+        for (Delivery<Object> d : consumers) {
+            assertTrue(d.awaitDelivery(WAIT), "events stranded");
+        }
+        assertEquals(3 * perProducer, received[0].get() + received[1].get());
+        consumers.forEach(Delivery::stop);
     }
 
     @Test
