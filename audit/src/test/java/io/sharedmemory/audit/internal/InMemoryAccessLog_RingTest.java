@@ -4,6 +4,7 @@ import static io.sharedmemory.audit.internal.Entries.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import java.util.List;
@@ -24,6 +25,22 @@ class InMemoryAccessLog_RingTest {
         for (int i = from; i < to; i++) {
             log.record(entry("a", i));
         }
+    }
+
+    /** A slot packs the time with the action and success: every action, both outcomes, any era come back whole. */
+    @Test
+    void everyField_comesBackAsRecorded_timesBefore1970AndFarAheadIncluded() {
+        long[] times = {0, 1, -1, 1_764_000_000_123L, -62_135_596_800_000L, (1L << 57) - 1, -(1L << 57)};
+        List<AccessLogEntry> recorded = new java.util.ArrayList<>();
+        for (AccessAction action : AccessAction.values()) {
+            for (long t : times) {
+                boolean ok = (t & 1) == 0;
+                recorded.add(new AccessLogEntry(t, "agent-" + action, action, "ns", "k" + t, ok, ok ? null : "no"));
+            }
+        }
+        InMemoryAccessLog log = new InMemoryAccessLog(recorded.size());
+        recorded.forEach(log::record);
+        assertEquals(recorded, log.query(AccessLogQuery.all()));
     }
 
     @Test
