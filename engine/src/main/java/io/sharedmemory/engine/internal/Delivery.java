@@ -18,7 +18,7 @@ import java.util.function.LongFunction;
  * <p>Invariants:
  * <ul>
  *   <li>{@code state} is IDLE (caught up to the limit it was queued with, not queued), SCHEDULED (queued or running:
- *       exactly one worker owns {@code cursor}) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so it is never
+ *       exactly one worker owns {@code cursor}; or registering, owned by the registering thread) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so it is never
  *       queued twice, and never run by two workers at once.</li>
  *   <li>No event is left unannounced: an IDLE consumer with {@code delivered} below the journal's tail is found by the
  *       next poll of an awake pool worker, and a producer wakes a worker when none is awake (see {@link DeliveryPool}).
@@ -59,7 +59,7 @@ final class Delivery<E> extends DeliveryPool.Task {
     private final Runnable onEnd;
     private final String name;
     @SuppressWarnings("unused") // through STATE
-    private volatile int state = IDLE;
+    private volatile int state = SCHEDULED;
     private volatile boolean active = true;
     private volatile long delivered;
     private volatile boolean stopped;
@@ -94,6 +94,18 @@ final class Delivery<E> extends DeliveryPool.Task {
         pool.consumerAdded();
         cursor = journal.register(this);
         delivered = cursor;
+        // only now may a poller queue it (it was SCHEDULED, owned by this thread, while its cursor was unset)
+        STATE.setVolatile(this, IDLE);
+        if (!active && tryWake()) {
+            journal.unregister(this);
+            end(); // stopped while registering
+            return;
+        }
+        // an event published since the cursor was read may have found a worker awake that then parked, its last poll
+        // before this consumer was IDLE
+        if (journal.tail() != cursor) {
+            pool.wakeIfNoneAwake();
+        }
     }
 
     /** Same as {@link #register()}: delivery starts when the first event arrives. */

@@ -48,7 +48,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  */
 final class DeliveryPool {
-    /** Something a worker runs: a consumer's batch or a journal's wake-up round. */
+    /** Something a worker runs: a consumer's batch. */
     abstract static class Task {
         abstract void run(Worker worker);
     }
@@ -165,6 +165,13 @@ final class DeliveryPool {
     /** After a producer's store found {@link #noneAwake}: wakes or starts a worker to poll for it. */
     void wakeForProducer() {
         ensureWorker();
+    }
+
+    /** After a consumer became IDLE outside a worker (its registration): makes sure a worker will poll for it. */
+    void wakeIfNoneAwake() {
+        if (awake() == 0) {
+            ensureWorker();
+        }
     }
 
     /** @return whether a consumer of a watched journal has events and is not queued */

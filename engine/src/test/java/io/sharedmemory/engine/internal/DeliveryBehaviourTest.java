@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One consumer's life on the pool, step by step and without races to wait for: cut-off and its one notice, stop
- * interrupting a blocked callback, timeouts, the journal's bookkeeping (idle count, released slots, capacity), what
+ * interrupting a blocked callback, timeouts, the journal's and the pool's bookkeeping (parked workers, released slots, capacity), what
  * gets logged, and the handles the API returns.
  */
 class DeliveryBehaviourTest {

@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -132,6 +134,66 @@ class DeliveryPoolTest {
             assertTrue(d.awaitDelivery(WAIT), "events stranded");
         }
         assertEquals(3 * perProducer, received[0].get() + received[1].get());
+        consumers.forEach(Delivery::stop);
+    }
+
+    /**
+     * Consumers registered one after another while a producer publishes and the worker polls: each one receives a
+     * gap-free run of events that starts at its registration (none published before it, as a consumer queued before
+     * its cursor is set would get) and ends with the last event.
+     */
+    @Test
+    void aConsumerRegisteredWhileEventsFlowStartsAtItsRegistration() throws Exception {
+        DeliveryPool pool = new DeliveryPool("pool-test-register", 1);
+        EventJournal journal = new EventJournal(1 << 16, pool);
+        journal.publish(-1L); // so that a cursor of 0 would find an event that is not the consumer's
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread producer = new Thread(() -> {
+            long next = 0;
+            long at = System.nanoTime();
+            while (!stop.get()) {
+                if (System.nanoTime() - at >= 2_000) {
+                    at = System.nanoTime();
+                    journal.publish(next++);
+                }
+            }
+        });
+        List<Delivery<Object>> consumers = new ArrayList<>();
+        List<List<Object>> seen = new ArrayList<>();
+        List<Long> registeredAt = new ArrayList<>();
+        producer.start();
+        try {
+            for (int c = 0; c < 200; c++) {
+                List<Object> mine = new ArrayList<>();
+                seen.add(mine);
+                registeredAt.add(journal.tail());
+                Delivery<Object> d = new Delivery<>(journal, mine::add, missed -> "overflow", () -> { }, "late " + c);
+                d.start();
+                consumers.add(d);
+                LockSupport.parkNanos(100_000);
+            }
+            long enough = journal.tail() + 100; // every consumer gets some events
+            while (journal.tail() < enough) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            stop.set(true);
+            producer.join();
+        }
+        long last = journal.tail() - 2; // the producer's last value: sequence 0 holds -1
+        for (int c = 0; c < consumers.size(); c++) {
+            assertTrue(consumers.get(c).awaitDelivery(WAIT));
+            List<Object> mine = seen.get(c);
+            assertFalse(mine.contains("overflow"), "consumer " + c + " was cut off");
+            assertFalse(mine.isEmpty(), "consumer " + c + " received nothing");
+            long first = (Long) mine.get(0);
+            assertTrue(first + 1 >= registeredAt.get(c),
+                    "consumer " + c + " registered at " + registeredAt.get(c) + " received " + first);
+            for (int k = 0; k < mine.size(); k++) {
+                assertEquals(first + k, (long) (Long) mine.get(k), "consumer " + c + ": a gap or a repeat");
+            }
+            assertEquals(last, (long) (Long) mine.get(mine.size() - 1));
+        }
         consumers.forEach(Delivery::stop);
     }
 
