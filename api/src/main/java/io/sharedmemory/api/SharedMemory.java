@@ -61,10 +61,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * there are none. A delivery thread with nothing to do looks for new events every few microseconds for a while
  * (200 µs; system property {@code sharedmemory.deliverySpinMicros}) before it sleeps, and takes what has arrived in
  * one batch: a writer then never waits on a delivery thread, and an event reaches its callback a few microseconds
- * after its commit, or after the thread wakes up when it was asleep. A callback that stays inside one call for more than about 100 ms gets that thread to itself: a new
- * thread serves the others, and the old one ends once the call returns. So a callback may block, but a hundred
- * blocking callbacks cost a hundred threads. To wait for delivery without sleeping, call {@link Subscription#awaitDelivery} or
- * {@link Registration#awaitDelivery}. One that falls too far behind is cut off and told (see {@link ChangeAction#OVERFLOW}).
+ * after its commit, or after the thread wakes up when it was asleep. A callback that stays inside one call for more
+ * than about 100 ms gets that thread to itself: a new thread serves the others, and the old one ends once the call
+ * returns. So a callback may block, but a hundred blocking callbacks cost a hundred threads. To wait for delivery
+ * without sleeping, call {@link Subscription#awaitDelivery} or {@link Registration#awaitDelivery}. One that falls too
+ * far behind is cut off and told (see {@link ChangeAction#OVERFLOW}).
  */
 @ProviderType
 public interface SharedMemory extends AutoCloseable {

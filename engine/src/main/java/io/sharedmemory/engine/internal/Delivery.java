@@ -18,8 +18,8 @@ import java.util.function.LongFunction;
  * <p>Invariants:
  * <ul>
  *   <li>{@code state} is IDLE (caught up to the limit it was queued with, not queued), SCHEDULED (queued or running:
- *       exactly one worker owns {@code cursor}; or registering, owned by the registering thread) or ENDED. Only the CAS from IDLE to SCHEDULED queues it, so it is never
- *       queued twice, and never run by two workers at once.</li>
+ *       exactly one worker owns {@code cursor}; or registering, owned by the registering thread) or ENDED. Only the
+ *       CAS from IDLE to SCHEDULED queues it, so it is never queued twice, and never run by two workers at once.</li>
  *   <li>No event is left unannounced: an IDLE consumer with {@code delivered} below the journal's tail is found by the
  *       next poll of an awake pool worker, and a producer wakes a worker when none is awake (see {@link DeliveryPool}).
  *       A turn delivers up to the {@code limit} its poll read, so that a hundred consumers of one journal read its

@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * consumers) for consumers whose cursor is below the tail, and queues them; it polls at most every
  * {@value #POLL_NANOS} ns, so that while a writer publishes, consumers take its events in batches instead of reading
  * each one as it is written (two cores touching the same newest cache lines is what slows a writer down, far more than
- * the delivery work itself). A worker that has found nothing for {@link #SPIN_NANOS} (by default) parks; a producer wakes one only
- * when no worker is awake. An event published while a worker is awake waits at most one poll interval.
+ * the delivery work itself). A worker that has found nothing for {@link #SPIN_NANOS} (by default) parks; a producer
+ * wakes one only when no worker is awake. An event published while a worker is awake waits at most one poll interval.
  *
  * <p>Invariants:
  * <ul>

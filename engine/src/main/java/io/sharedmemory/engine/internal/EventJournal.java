@@ -168,7 +168,7 @@ final class EventJournal extends JournalPadding.After {
         return false;
     }
 
-    /** Registers a consumer, IDLE, whose first event is the next one published. */
+    /** Registers a consumer whose first event is the next one published; pollers consider it once it is IDLE. */
     synchronized long register(Delivery<?> d) {
         consumers.add(d);
         consumerCount = consumers.size();
