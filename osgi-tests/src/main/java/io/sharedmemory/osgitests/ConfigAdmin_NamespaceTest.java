@@ -71,8 +71,12 @@ class ConfigAdmin_NamespaceTest {
             assertEquals(Map.of("step", 1), memory.read("declared-it", "plan", "auditor"), "the data is kept");
             assertEquals(false, memory.write("declared-it", "plan2", 1, "worker").isWritten());
 
-            // a bad value changes nothing; the next good one applies
-            c.update(props("permissions", "planner=superuser"));
+            // a bad value changes nothing and is logged with the configuration's PID; the next good one applies
+            try (LogCapture log = LogCapture.of("io.sharedmemory.config.internal.NamespaceDeclaration")) {
+                c.update(props("permissions", "planner=superuser"));
+                log.awaitMessage(c.getPid(), "not applied, nothing changed", "superuser");
+            }
+            assertEquals(changed, memory.getNamespaceConfig("declared-it").orElseThrow());
             c.update(props("permissions", "planner=admin", "maxEntries", 7));
             await().atMost(10, SECONDS).until(() -> memory.getNamespaceConfig("declared-it")
                     .map(NamespaceConfig::maxEntries).equals(Optional.of(7)));

@@ -43,10 +43,14 @@ class FileAuditSink_ConfigurationTest {
         try {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("path", blocked.toString());
-            file.update(props);
-            // the engine binds the restarted bundle's sinks at once, so the file sink activates with the bad path
-            audit.stop();
-            audit.start();
+            try (LogCapture log = LogCapture.of("io.sharedmemory.audit.internal.FileAuditSinkComponent")) {
+                file.update(props);
+                log.awaitMessage("not applied", "not-a-directory", "still writing");
+                // the engine binds the restarted bundle's sinks at once, so the file sink activates with the bad path
+                audit.stop();
+                audit.start();
+                log.awaitMessage("not applied", "not-a-directory", "no audit file is written until it is fixed");
+            }
             memory.createNamespace(NS, NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
 
             props.put("path", good.toString());
