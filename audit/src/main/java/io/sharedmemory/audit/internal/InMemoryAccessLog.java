@@ -39,9 +39,11 @@ public final class InMemoryAccessLog implements AccessLog {
      *   ordered by their stamp (System.nanoTime() read by the engine for the operation): an entry whose operation
      *   returned before another's began comes first. A query sorts each ring's window by stamp (stable, so a thread's
      *   own order survives equal stamps) and merges the windows.
-     * - An owned ring (`Owned`) is written by its owner thread alone: tail and slots with plain stores, each slot a
-     *   seqlock (state ~s while sequence s is being written, s once complete, a release store; the tail is
-     *   released after the slot). The owner is set under `lock`, by a thread's first record(), and changes only when
+     * - An owned ring (`Owned`) is written by its owner thread alone, with plain stores and no atomic instruction.
+     *   Its counter is a seqlock for the whole ring: 2s + 1 while entry s is being written (set before the fields,
+     *   behind a store-store fence), 2s + 2 once it is complete (a release store). Entries below counter/2 are
+     *   complete; a reader keeps an entry only if, read again after the fields, the counter shows that its slot's
+     *   next use had not begun. The owner is set under `lock`, by a thread's first record(), and changes only when
      *   the previous owner has terminated (its writes happen-before Thread.isAlive() returning false). Only the
      *   owner replaces its ring (to grow it up to the capacity, or to apply a new capacity), after copying the entries
      *   it keeps; readers of the old ring still see a consistent, older window. capacity(n) does not touch an owned
@@ -54,9 +56,10 @@ public final class InMemoryAccessLog implements AccessLog {
      *   before the seal is complete or given up, copies the newest entries into a new ring that continues the
      *   numbering, and publishes it through the volatile `ring`; writers and queries that meet a sealed ring spin
      *   until its successor is published. Resizes and claims are serialized by `lock` and rare.
-     * - A reader reads a slot's state (acquire), the fields, then the state again: the entry is taken only if both
-     *   reads show the same complete sequence. A query never waits on a writer; an entry whose record() returned
-     *   before the query began is returned unless `capacity` entries were recorded after it.
+     * - A reader of a shared ring reads a slot's state (acquire), the fields, then the state again: the entry is
+     *   taken only if both reads show the same complete sequence.
+     * - A query never waits on a writer; an entry whose record() returned before the query began is returned unless
+     *   `capacity` entries were recorded after it.
      */
 
     /** The capacity of a new log. */
@@ -97,6 +100,10 @@ public final class InMemoryAccessLog implements AccessLog {
             cells.setRelease(AT, value);
         }
 
+        void setOpaque(long value) {
+            cells.setOpaque(AT, value);
+        }
+
         long getAndIncrement() {
             return cells.getAndIncrement(AT);
         }
@@ -111,103 +118,66 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     /**
-     * A ring of slots, each a seqlock. A slot is three longs in {@code words} (state, stamp, and the time packed with
-     * the action and success) and four strings in {@code refs} (agent, namespace, key, error): two arrays instead of one
-     * per field, so that a record writes two cache lines, not nine, and 40 bytes in all, which is what a log of a
-     * million entries streams through memory per record.
+     * The slots of a ring: per slot, {@code w} longs in {@code words} (the last two are the stamp, and the time packed
+     * with the action and success) and four strings in {@code refs} (agent, namespace, key, error). Two arrays instead
+     * of one per field, so that a record writes two cache lines, not nine.
      */
-    private static final class Ring {
-        private static final int W = 3;
+    private abstract static class Slots {
         /**
          * Bits below the time in the packed word: the action's ordinal (4) and success (1). Times within 2^58 ms (nine
          * million years) of 1970 survive the shift.
          */
         private static final int TIME_SHIFT = 5;
         private static final int ACTION_MASK = 15;
+        private static final int R = 4;
 
         static {
             if (ACTIONS.length > ACTION_MASK + 1) {
                 throw new ExceptionInInitializerError("more access actions than the packed word has room for");
             }
         }
-        private static final int R = 4;
 
         final int capacity;
-        final PaddedCounter tail;
         final int mask;
         /** The lowest number this ring can hold: those below were dropped by a resize. */
         final long floor;
-        final long[] words;
-        final String[] refs;
         /** Whether it has all the slots its capacity asks for: it never grows. */
         final boolean full;
+        private final int w;
+        final long[] words;
+        private final String[] refs;
 
-        Ring(int capacity, long floor, long start) {
-            this(capacity, slotsFor(capacity), floor, start);
-        }
-
-        /** A ring of {@code size} slots (a power of two), keeping at most min(capacity, size) entries. */
-        Ring(int capacity, int size, long floor, long start) {
+        /** A ring of {@code size} slots (a power of two) of {@code w} longs each, keeping at most min(capacity, size). */
+        Slots(int capacity, int size, long floor, int w) {
             this.capacity = capacity;
             this.mask = size - 1;
             this.floor = floor;
-            this.tail = new PaddedCounter(start);
-            this.words = new long[W * size];
-            for (int i = 0; i < words.length; i += W) {
-                words[i] = EMPTY;
-            }
-            this.refs = new String[R * size];
             this.full = size >= slotsFor(capacity);
+            this.w = w;
+            this.words = new long[w * size];
+            this.refs = new String[R * size];
         }
 
-        int slots() {
+        final int slots() {
             return mask + 1;
         }
 
-        long oldest(long tail) {
+        final long oldest(long tail) {
             return Math.max(floor, tail - Math.min(capacity, slots()));
         }
 
-        int index(long seq) {
+        /** The first word of seq's slot. */
+        final int base(long seq) {
             // sequential: a big ring is then written as a stream the hardware prefetches; threads rarely share a
             // stripe, so neighbouring slots are rarely written by two cores at once
-            return (int) (seq & mask);
+            return w * (int) (seq & mask);
         }
 
-        /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
-        void publish(long seq, long stamp, AccessLogEntry e) {
-            int w = W * index(seq);
-            for (;;) {
-                long cur = (long) STATE.getAcquire(words, w);
-                if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
-                    return;
-                }
-                if (cur < 0 && cur != EMPTY) {
-                    // an older writer, late by a lap, is a few stores from done
-                    Thread.onSpinWait();
-                    continue;
-                }
-                if (STATE.compareAndSet(words, w, cur, ~seq)) {
-                    break;
-                }
-            }
-            fill(w, stamp, e);
-            STATE.setRelease(words, w, seq);
-        }
-
-        /** Stores the entry as sequence seq: only for a ring one thread writes, which cannot lap itself. */
-        void publishOwned(long seq, long stamp, AccessLogEntry e) {
-            int w = W * index(seq);
-            STATE.setOpaque(words, w, ~seq);
-            VarHandle.storeStoreFence();
-            fill(w, stamp, e);
-            STATE.setRelease(words, w, seq);
-        }
-
-        private void fill(int w, long stamp, AccessLogEntry e) {
-            words[w + 1] = stamp;
-            words[w + 2] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
-            int r = w / W * R;
+        final void fill(int b, long stamp, AccessLogEntry e) {
+            int f = b + w - 2;
+            words[f] = stamp;
+            words[f + 1] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
+            int r = b / w * R;
             // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
             // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
             setIfChanged(r, e.agentId());
@@ -222,29 +192,74 @@ public final class InMemoryAccessLog implements AccessLog {
             }
         }
 
-        /** Copies the complete entry seq of {@code from} into this ring, which nobody else sees or writes yet. */
-        void copyOwned(Ring from, long seq) {
-            int v = W * from.index(seq);
-            int w = W * index(seq);
-            System.arraycopy(from.words, v + 1, words, w + 1, W - 1);
-            System.arraycopy(from.refs, v / W * R, refs, w / W * R, R);
-            words[w] = seq;
+        final long stamp(int b) {
+            return words[b + w - 2];
+        }
+
+        /** The entry in the slot whose first word is b; torn if a writer is in it, which the caller checks after. */
+        final AccessLogEntry entry(int b) {
+            long packed = words[b + w - 1];
+            int r = b / w * R;
+            return new AccessLogEntry(packed >> TIME_SHIFT, refs[r], ACTIONS[(int) (packed >>> 1) & ACTION_MASK],
+                    refs[r + 1], refs[r + 2], (packed & 1) != 0, refs[r + 3]);
+        }
+
+        /** Copies the fields of entry seq of {@code from}, a ring of the same layout, into its slot here. */
+        final void copyFields(Slots from, long seq) {
+            int v = from.base(seq);
+            int b = base(seq);
+            System.arraycopy(from.words, v + w - 2, words, b + w - 2, 2);
+            System.arraycopy(from.refs, v / w * R, refs, b / w * R, R);
+        }
+    }
+
+    /**
+     * A ring several threads may write: each slot is a seqlock, its first word the state (~s while sequence s is being
+     * written, s once complete), so a slot takes 40 bytes.
+     */
+    private static final class SharedRing extends Slots {
+        private static final int W = 3;
+        final PaddedCounter tail;
+
+        SharedRing(int capacity, long floor, long start) {
+            super(capacity, slotsFor(capacity), floor, W);
+            this.tail = new PaddedCounter(start);
+            for (int i = 0; i < words.length; i += W) {
+                words[i] = EMPTY;
+            }
+        }
+
+        /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
+        void publish(long seq, long stamp, AccessLogEntry e) {
+            int b = base(seq);
+            for (;;) {
+                long cur = (long) STATE.getAcquire(words, b);
+                if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
+                    return;
+                }
+                if (cur < 0 && cur != EMPTY) {
+                    // an older writer, late by a lap, is a few stores from done
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (STATE.compareAndSet(words, b, cur, ~seq)) {
+                    break;
+                }
+            }
+            fill(b, stamp, e);
+            STATE.setRelease(words, b, seq);
         }
 
         /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */
         Read at(long seq) {
-            int w = W * index(seq);
-            if ((long) STATE.getAcquire(words, w) != seq) {
+            int b = base(seq);
+            if ((long) STATE.getAcquire(words, b) != seq) {
                 return null;
             }
-            int r = w / W * R;
-            long stamp = words[w + 1];
-            long packed = words[w + 2];
-            AccessLogEntry e = new AccessLogEntry(packed >> TIME_SHIFT, refs[r],
-                    ACTIONS[(int) (packed >>> 1) & ACTION_MASK], refs[r + 1], refs[r + 2], (packed & 1) != 0,
-                    refs[r + 3]);
+            long stamp = stamp(b);
+            AccessLogEntry e = entry(b);
             VarHandle.loadLoadFence();
-            return (long) STATE.getAcquire(words, w) == seq ? new Read(seq, stamp, e) : null;
+            return (long) STATE.getAcquire(words, b) == seq ? new Read(seq, stamp, e) : null;
         }
 
         /** @return the complete entries numbered [from, to), oldest first */
@@ -261,11 +276,11 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
         boolean settled(long seq) {
-            long cur = (long) STATE.getAcquire(words, W * index(seq));
+            long cur = (long) STATE.getAcquire(words, base(seq));
             return cur != EMPTY && (cur >= 0 ? cur >= seq : ~cur > seq);
         }
 
-        void copyInto(Ring next, long seq) {
+        void copyInto(SharedRing next, long seq) {
             Read r = at(seq);
             if (r != null) {
                 next.publish(seq, r.stamp, r.entry);
@@ -274,19 +289,76 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     /**
+     * A ring one thread writes. Its slots have no state word, so an entry takes 32 bytes: the ring's counter says both
+     * which entries are complete and which slot may be being overwritten. It is twice the number of entries started,
+     * plus one while the newest is being written (a store, a store-store fence, the fields, then a release store).
+     * A reader reads the counter (acquire), the slots below it, then the counter again after a load-load fence, and
+     * keeps only the entries whose slot the writer had not started to reuse.
+     */
+    private static final class OwnedRing extends Slots {
+        private static final int W = 2;
+        private final PaddedCounter counter;
+
+        OwnedRing(int capacity, int size, long floor, long start) {
+            super(capacity, size, floor, W);
+            this.counter = new PaddedCounter(2 * start);
+        }
+
+        /** @return the number of the next entry: those below are complete */
+        long tail() {
+            return counter.get() >>> 1;
+        }
+
+        /** {@link #tail()} for the owner, who wrote it. */
+        long ownTail() {
+            return counter.getPlain() >>> 1;
+        }
+
+        /** Only the owner, with seq its {@link #ownTail()}. */
+        void publish(long seq, long stamp, AccessLogEntry e) {
+            counter.setOpaque(2 * seq + 1);
+            VarHandle.storeStoreFence();
+            fill(base(seq), stamp, e);
+            counter.setRelease(2 * seq + 2);
+        }
+
+        /** Copies the complete entry seq of {@code from} into this ring, which nobody else sees or writes yet. */
+        void copy(OwnedRing from, long seq) {
+            copyFields(from, seq);
+        }
+
+        /** @return the entries numbered [from, to) that were whole when read, oldest first; to at most the tail */
+        List<Read> window(long from, long to) {
+            List<Read> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));
+            for (long seq = from; seq < to; seq++) {
+                int b = base(seq);
+                out.add(new Read(seq, stamp(b), entry(b)));
+            }
+            VarHandle.loadLoadFence();
+            long started = (counter.get() + 1) >>> 1;
+            // entry s is overwritten by entry s + slots(): those below `reused` may be torn
+            long reused = started - slots();
+            if (reused > from) {
+                out.subList(0, (int) Math.min(out.size(), reused - from)).clear();
+            }
+            return out;
+        }
+    }
+
+    /**
      * One thread's (or a few threads') share of the log: a ring with its own tail, so that recording threads on
      * different stripes never write the same cache line.
      */
     private static final class Stripe {
-        private volatile Ring ring;
+        private volatile SharedRing ring;
 
         Stripe(int capacity) {
-            ring = new Ring(capacity, 0, 0);
+            ring = new SharedRing(capacity, 0, 0);
         }
 
         void record(long stamp, AccessLogEntry entry) {
             while (true) {
-                Ring r = ring;
+                SharedRing r = ring;
                 long seq = r.tail.getAndIncrement();
                 if (seq < SEALED) {
                     r.publish(seq, stamp, entry);
@@ -298,7 +370,7 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** @return the complete entries of the window, oldest first */
         List<Read> window() {
-            Ring r;
+            SharedRing r;
             long t;
             while (true) {
                 r = ring;
@@ -312,7 +384,7 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         long size() {
-            Ring r = ring;
+            SharedRing r = ring;
             long t = r.tail.get();
             if (t >= SEALED) {
                 // a resize is copying; it keeps at most the smaller of both capacities, and counting more is harmless
@@ -322,13 +394,13 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         void resize(int maxEntries) {
-            Ring old = ring;
+            SharedRing old = ring;
             if (old.capacity == maxEntries) {
                 return;
             }
             long sealedAt = old.tail.getAndAdd(SEALED);
             long keep = Math.min(sealedAt - old.oldest(sealedAt), maxEntries);
-            Ring next = new Ring(maxEntries, sealedAt - keep, sealedAt);
+            SharedRing next = new SharedRing(maxEntries, sealedAt - keep, sealedAt);
             for (long s = sealedAt - keep; s < sealedAt; s++) {
                 int spins = 0;
                 while (!old.settled(s)) {
@@ -344,7 +416,7 @@ public final class InMemoryAccessLog implements AccessLog {
             ring = next;
         }
 
-        private void awaitSuccessor(Ring current) {
+        private void awaitSuccessor(SharedRing current) {
             int spins = 0;
             while (ring == current) {
                 if (++spins % 1024 == 0) {
@@ -361,54 +433,53 @@ public final class InMemoryAccessLog implements AccessLog {
         /** Set under the log's lock; replaced only once it has terminated. */
         volatile Thread owner;
         /** Replaced only by the owner. */
-        volatile Ring ring;
+        volatile OwnedRing ring;
         /** Numbers below are dropped: raised by capacity() under the log's lock. */
         volatile long floor;
 
         /** Only the owner calls this. */
         void record(long stamp, AccessLogEntry entry, int capacity) {
-            Ring r = ring;
-            long t = r.tail.getPlain();
+            OwnedRing r = ring;
+            long t = r.ownTail();
             if (r.capacity != capacity || !r.full && t - r.floor >= r.slots()) {
                 r = rebuild(r, t, capacity);
             }
-            r.publishOwned(t, stamp, entry);
-            r.tail.setRelease(t + 1);
+            r.publish(t, stamp, entry);
         }
 
         /** A ring for the capacity holding the newest entries this one keeps, with room for the next one. */
-        private Ring rebuild(Ring r, long t, int capacity) {
+        private OwnedRing rebuild(OwnedRing r, long t, int capacity) {
             long from = Math.max(oldest(r, t), t - capacity);
             int full = slotsFor(capacity);
             int size = Math.min(full, Math.max(FIRST_OWNED_SLOTS, Integer.highestOneBit((int) (t - from)) << 2));
-            Ring next = new Ring(capacity, size, from, t);
+            OwnedRing next = new OwnedRing(capacity, size, from, t);
             for (long seq = from; seq < t; seq++) {
-                next.copyOwned(r, seq);
+                next.copy(r, seq);
             }
             ring = next;
             return next;
         }
 
-        private long oldest(Ring r, long tail) {
+        private long oldest(OwnedRing r, long tail) {
             return Math.max(floor, r.oldest(tail));
         }
 
         List<Read> window() {
-            Ring r = ring;
-            long t = r.tail.get();
-            return r.complete(oldest(r, t), t);
+            OwnedRing r = ring;
+            long t = r.tail();
+            return r.window(oldest(r, t), t);
         }
 
         long size() {
-            Ring r = ring;
-            long t = r.tail.get();
+            OwnedRing r = ring;
+            long t = r.tail();
             return t - oldest(r, t);
         }
 
         /** Under the log's lock: keeps only the newest maxEntries of what the ring holds now. */
         void drop(int maxEntries) {
-            Ring r = ring;
-            long t = r.tail.get();
+            OwnedRing r = ring;
+            long t = r.tail();
             if (t - maxEntries > floor) {
                 floor = t - maxEntries;
             }
@@ -506,7 +577,7 @@ public final class InMemoryAccessLog implements AccessLog {
                 if (t == null || !t.isAlive()) {
                     if (o.ring == null) {
                         int cap = capacity;
-                        o.ring = new Ring(cap, Math.min(slotsFor(cap), FIRST_OWNED_SLOTS), 0, 0);
+                        o.ring = new OwnedRing(cap, Math.min(slotsFor(cap), FIRST_OWNED_SLOTS), 0, 0);
                     }
                     o.owner = me;
                     ownedById.set((int) me.getId() & idMask, o);

@@ -1,9 +1,11 @@
 package io.sharedmemory.audit.internal;
 
+import static io.sharedmemory.audit.internal.Entries.T0;
 import static io.sharedmemory.audit.internal.Entries.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import java.util.ArrayList;
@@ -101,6 +103,51 @@ class InMemoryAccessLog_ConcurrencyTest {
         for (int t = 0; t < THREADS; t++) {
             assertEquals(PER_THREAD, counts.get("agent-" + t), "agent-" + t);
         }
+    }
+
+    /** Entry n: every field derived from n, so an entry made of two is caught. */
+    private static AccessLogEntry numbered(int n) {
+        return new AccessLogEntry(T0 + n, "agent-" + n % 7, AccessAction.values()[n % AccessAction.values().length],
+                "ns-" + n % 5, Integer.toString(n), n % 3 != 0, n % 3 != 0 ? null : "error-" + n);
+    }
+
+    @Test
+    void query_whileTheOwnerReusesItsSlots_returnsWholeConsecutiveEntriesOnly() throws Exception {
+        // capacity 8: the writer's own ring of 8 slots, each reused every 8 entries while the reader reads it
+        InMemoryAccessLog log = new InMemoryAccessLog(8);
+        int total = 2_000_000;
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
+        Future<Integer> reader = pool.submit(() -> {
+            int nonEmpty = 0;
+            reading.countDown();
+            while (!done.get()) {
+                List<AccessLogEntry> seen = log.query(AccessLogQuery.all());
+                assertTrue(seen.size() <= 8, () -> seen.size() + " entries");
+                int previous = -1;
+                for (AccessLogEntry e : seen) {
+                    int n = Integer.parseInt(e.key());
+                    assertEquals(numbered(n), e, "a torn entry");
+                    assertTrue(previous < 0 || n == previous + 1, () -> "a gap or a wrong order: " + seen);
+                    previous = n;
+                }
+                nonEmpty += seen.isEmpty() ? 0 : 1;
+            }
+            return nonEmpty;
+        });
+        Future<?> writer = pool.submit(() -> {
+            reading.await();
+            for (int n = 0; n < total; n++) {
+                log.record(numbered(n), n);
+            }
+            return null;
+        });
+        writer.get(60, TimeUnit.SECONDS);
+        done.set(true);
+        assertTrue(reader.get(60, TimeUnit.SECONDS) > 0, "the reader saw entries while they were written");
+        assertEquals(List.of(numbered(total - 8), numbered(total - 7), numbered(total - 6), numbered(total - 5),
+                numbered(total - 4), numbered(total - 3), numbered(total - 2), numbered(total - 1)),
+                log.query(AccessLogQuery.all()));
     }
 
     @Test
