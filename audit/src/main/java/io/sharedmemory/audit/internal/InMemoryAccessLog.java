@@ -166,18 +166,23 @@ public final class InMemoryAccessLog implements AccessLog {
             return Math.max(floor, tail - Math.min(capacity, slots()));
         }
 
-        /** The first word of seq's slot. */
-        final int base(long seq) {
+        /** The slot of seq. */
+        final int slot(long seq) {
             // sequential: a big ring is then written as a stream the hardware prefetches; threads rarely share a
             // stripe, so neighbouring slots are rarely written by two cores at once
-            return w * (int) (seq & mask);
+            return (int) (seq & mask);
         }
 
-        final void fill(int b, long stamp, AccessLogEntry e) {
-            int f = b + w - 2;
+        /** The first word of a slot. */
+        final int base(int slot) {
+            return slot * w;
+        }
+
+        final void fill(int slot, long stamp, AccessLogEntry e) {
+            int f = base(slot) + w - 2;
             words[f] = stamp;
             words[f + 1] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
-            int r = b / w * R;
+            int r = slot * R;
             // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
             // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
             setIfChanged(r, e.agentId());
@@ -192,24 +197,24 @@ public final class InMemoryAccessLog implements AccessLog {
             }
         }
 
-        final long stamp(int b) {
-            return words[b + w - 2];
+        final long stamp(int slot) {
+            return words[base(slot) + w - 2];
         }
 
-        /** The entry in the slot whose first word is b; torn if a writer is in it, which the caller checks after. */
-        final AccessLogEntry entry(int b) {
-            long packed = words[b + w - 1];
-            int r = b / w * R;
+        /** The entry in the slot; torn if a writer is in it, which the caller checks after. */
+        final AccessLogEntry entry(int slot) {
+            long packed = words[base(slot) + w - 1];
+            int r = slot * R;
             return new AccessLogEntry(packed >> TIME_SHIFT, refs[r], ACTIONS[(int) (packed >>> 1) & ACTION_MASK],
                     refs[r + 1], refs[r + 2], (packed & 1) != 0, refs[r + 3]);
         }
 
         /** Copies the fields of entry seq of {@code from}, a ring of the same layout, into its slot here. */
         final void copyFields(Slots from, long seq) {
-            int v = from.base(seq);
-            int b = base(seq);
-            System.arraycopy(from.words, v + w - 2, words, b + w - 2, 2);
-            System.arraycopy(from.refs, v / w * R, refs, b / w * R, R);
+            int v = from.slot(seq);
+            int b = slot(seq);
+            System.arraycopy(from.words, from.base(v) + w - 2, words, base(b) + w - 2, 2);
+            System.arraycopy(from.refs, v * R, refs, b * R, R);
         }
     }
 
@@ -231,7 +236,8 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
         void publish(long seq, long stamp, AccessLogEntry e) {
-            int b = base(seq);
+            int slot = slot(seq);
+            int b = base(slot);
             for (;;) {
                 long cur = (long) STATE.getAcquire(words, b);
                 if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
@@ -246,18 +252,19 @@ public final class InMemoryAccessLog implements AccessLog {
                     break;
                 }
             }
-            fill(b, stamp, e);
+            fill(slot, stamp, e);
             STATE.setRelease(words, b, seq);
         }
 
         /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */
         Read at(long seq) {
-            int b = base(seq);
+            int slot = slot(seq);
+            int b = base(slot);
             if ((long) STATE.getAcquire(words, b) != seq) {
                 return null;
             }
-            long stamp = stamp(b);
-            AccessLogEntry e = entry(b);
+            long stamp = stamp(slot);
+            AccessLogEntry e = entry(slot);
             VarHandle.loadLoadFence();
             return (long) STATE.getAcquire(words, b) == seq ? new Read(seq, stamp, e) : null;
         }
@@ -276,7 +283,7 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
         boolean settled(long seq) {
-            long cur = (long) STATE.getAcquire(words, base(seq));
+            long cur = (long) STATE.getAcquire(words, base(slot(seq)));
             return cur != EMPTY && (cur >= 0 ? cur >= seq : ~cur > seq);
         }
 
@@ -318,7 +325,7 @@ public final class InMemoryAccessLog implements AccessLog {
         void publish(long seq, long stamp, AccessLogEntry e) {
             counter.setOpaque(2 * seq + 1);
             VarHandle.storeStoreFence();
-            fill(base(seq), stamp, e);
+            fill(slot(seq), stamp, e);
             counter.setRelease(2 * seq + 2);
         }
 
@@ -331,8 +338,8 @@ public final class InMemoryAccessLog implements AccessLog {
         List<Read> window(long from, long to) {
             List<Read> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));
             for (long seq = from; seq < to; seq++) {
-                int b = base(seq);
-                out.add(new Read(seq, stamp(b), entry(b)));
+                int slot = slot(seq);
+                out.add(new Read(seq, stamp(slot), entry(slot)));
             }
             VarHandle.loadLoadFence();
             long started = (counter.get() + 1) >>> 1;
