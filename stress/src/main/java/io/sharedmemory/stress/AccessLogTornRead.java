@@ -1,6 +1,8 @@
 package io.sharedmemory.stress;
 
-import io.sharedmemory.api.AccessAction;
+import static io.sharedmemory.stress.NumberedEntries.entry;
+import static io.sharedmemory.stress.NumberedEntries.whole;
+
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.audit.internal.InMemoryAccessLog;
@@ -25,19 +27,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class AccessLogTornRead {
-    private static final AccessAction[] ACTIONS = {AccessAction.READ, AccessAction.WRITE, AccessAction.DELETE,
-            AccessAction.BROADCAST};
-
     private final InMemoryAccessLog log = new InMemoryAccessLog(1);
-
-    private static AccessLogEntry entry(int n) {
-        return new AccessLogEntry(n, "agent-" + n, ACTIONS[n], "ns-" + n, "key-" + n, n % 2 == 0, "error-" + n);
-    }
-
-    private static int whole(AccessLogEntry e) {
-        int n = (int) e.timestampMillis();
-        return n >= 1 && n <= 3 && e.equals(entry(n)) ? n : -1;
-    }
 
     @Actor
     public void recorder() {
@@ -50,6 +40,6 @@ public class AccessLogTornRead {
     public void reader(II_Result r) {
         List<AccessLogEntry> seen = log.query(AccessLogQuery.all());
         r.r2 = seen.size();
-        r.r1 = seen.isEmpty() ? 0 : whole(seen.get(seen.size() - 1));
+        r.r1 = seen.isEmpty() ? 0 : whole(seen.get(seen.size() - 1), 3);
     }
 }

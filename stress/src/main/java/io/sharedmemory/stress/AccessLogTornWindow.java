@@ -1,6 +1,8 @@
 package io.sharedmemory.stress;
 
-import io.sharedmemory.api.AccessAction;
+import static io.sharedmemory.stress.NumberedEntries.entry;
+import static io.sharedmemory.stress.NumberedEntries.whole;
+
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.audit.internal.InMemoryAccessLog;
@@ -26,19 +28,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")
 @State
 public class AccessLogTornWindow {
-    private static final AccessAction[] ACTIONS = {AccessAction.READ, AccessAction.WRITE, AccessAction.DELETE,
-            AccessAction.BROADCAST, AccessAction.READ};
-
     private final InMemoryAccessLog log = new InMemoryAccessLog(2);
-
-    private static AccessLogEntry entry(int n) {
-        return new AccessLogEntry(n, "agent-" + n, ACTIONS[n], "ns-" + n, "key-" + n, n % 2 == 0, "error-" + n);
-    }
-
-    private static int whole(AccessLogEntry e) {
-        int n = (int) e.timestampMillis();
-        return n >= 1 && n <= 4 && e.equals(entry(n)) ? n : -1;
-    }
 
     @Actor
     public void recorder() {
@@ -53,10 +43,10 @@ public class AccessLogTornWindow {
         if (seen.isEmpty()) {
             return;
         }
-        int first = whole(seen.get(0));
+        int first = whole(seen.get(0), 4);
         int last = first;
         for (int i = 1; i < seen.size() && last > 0; i++) {
-            int n = whole(seen.get(i));
+            int n = whole(seen.get(i), 4);
             last = n == last + 1 ? n : -1;
         }
         r.r1 = first;
