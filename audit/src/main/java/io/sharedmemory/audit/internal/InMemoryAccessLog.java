@@ -179,9 +179,6 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         final void fill(int slot, long stamp, AccessLogEntry e) {
-            int f = base(slot) + w - 2;
-            words[f] = stamp;
-            words[f + 1] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
             int r = slot * R;
             // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
             // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
@@ -189,6 +186,12 @@ public final class InMemoryAccessLog implements AccessLog {
             setIfChanged(r + 1, e.namespace());
             setIfChanged(r + 2, e.key());
             setIfChanged(r + 3, e.error());
+            // the words after the references: that fence waits for every store before it, and in a ring bigger than
+            // the cache the words' line is often not there yet; stored after it, they complete while the caller
+            // goes on, until its next write
+            int f = base(slot) + w - 2;
+            words[f] = stamp;
+            words[f + 1] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
         }
 
         private void setIfChanged(int i, String value) {
