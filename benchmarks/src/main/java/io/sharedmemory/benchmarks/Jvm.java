@@ -1,6 +1,9 @@
 package io.sharedmemory.benchmarks;
 
-/** JVM flags of every forked benchmark JVM (the same for every subject, so that no subject runs in a different VM). */
+/**
+ * JVM flags of every forked benchmark JVM (the same for every subject, so that no subject runs in a different VM). Each
+ * {@code @Fork} lists them all: an annotation takes constant strings, not an array constant.
+ */
 final class Jvm {
     /** Enough for a 1 000 000-entry access log plus the data; fixed, so that heap sizing is not part of the score. */
     static final String XMS = "-Xms3g";
@@ -20,8 +23,6 @@ final class Jvm {
     static final String HZ4 = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
     static final String HZ5 = "--add-opens=java.management/sun.management=ALL-UNNAMED";
     static final String HZ6 = "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED";
-
-    static final String[] ALL = {XMS, XMX, PRETOUCH, HZ1, HZ2, HZ3, HZ4, HZ5, HZ6};
 
     private Jvm() {
     }
