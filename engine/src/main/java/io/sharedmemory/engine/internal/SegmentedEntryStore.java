@@ -7,18 +7,26 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
- * The in-memory {@link EntryStore}: segments of hash tables whose nodes are immutable and carry, next to the entry,
- * its value and expiry. A read finds the value in the node it lands on; with a {@code ConcurrentHashMap} it would
- * follow one more reference, to the entry, which for a large namespace is one more cache miss per read.
+ * The in-memory {@link EntryStore}: segments of hash tables whose nodes carry, next to the entry, its value and expiry.
+ * A read finds the value in the node it lands on; with a {@code ConcurrentHashMap} it would follow one more reference,
+ * to the entry, which for a large namespace is one more cache miss per read. A write of a stored key updates its node
+ * in place: the write reads the node to learn the current version, and a node that stays where it is stays in the
+ * cache, where a new node per write would make every write of a large namespace miss on its key's node.
  */
 final class SegmentedEntryStore implements EntryStore {
     /*
      * Invariants.
      * - A key belongs to the segment picked by the high bits of its spread hash, and to the bin picked by the low bits
-     *   in that segment's table. A segment's table and bins are written only under the segment's monitor; reads take
-     *   no lock.
-     * - Nodes are immutable. An update builds the bin's new chain (copying the nodes before the changed one) and
-     *   publishes its head with a release store; a reader that loads a head (acquire) sees a whole chain, old or new.
+     *   in that segment's table. A segment's table, bins and nodes are written only under the segment's monitor;
+     *   reads take no lock.
+     * - A node's hash, key and next never change: a chain's shape changes only by building the bin's new chain
+     *   (copying the nodes before the changed one) and publishing its head with a release store; a reader that loads
+     *   a head (acquire) sees a whole chain, old or new. A copied node is never written again.
+     * - A node's entry, value, expiry and version change in place, for a write of a key already stored. The node's
+     *   `seq` is a seqlock over them: odd while they are written (set before them, behind a store-store fence), even
+     *   once they are (a release store). A reader of more than one of them reads seq (acquire), the fields, then seq
+     *   again after a load-load fence, and retries unless both reads show the same even number. The entry alone is
+     *   read with an acquire load: it is one immutable object.
      * - A resize builds a new table from new nodes and publishes it through the volatile `table`; the old table is
      *   never written again, so a reader that still walks it sees the segment as it was just before.
      * - `count` is the number of nodes in the segment; it changes only under the monitor.
@@ -29,6 +37,18 @@ final class SegmentedEntryStore implements EntryStore {
     private static final int HASH_BITS = 0x7fffffff;
     private static final int FIRST_TABLE = 8;
     private static final VarHandle BIN = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final VarHandle SEQ;
+    private static final VarHandle ENTRY;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SEQ = l.findVarHandle(Node.class, "seq", int.class);
+            ENTRY = l.findVarHandle(Node.class, "entry", MemoryEntry.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** What {@link #valueAt} returns for a key that is not stored. */
     static final Object MISSING = new Object();
@@ -58,31 +78,63 @@ final class SegmentedEntryStore implements EntryStore {
     static final class Node {
         final int hash;
         final String key;
-        final MemoryEntry entry;
-        final Object value;
-        final long expiresAt;
-        final long version;
         final Node next;
+        /** The seqlock of the fields below: odd while an update writes them. */
+        private int seq;
+        private MemoryEntry entry;
+        private Object value;
+        private long expiresAt;
+        private long version;
 
         Node(int hash, String key, MemoryEntry entry, Node next) {
             this.hash = hash;
             this.key = key;
+            this.next = next;
             this.entry = entry;
             this.value = entry.value();
             this.expiresAt = entry.expiresAtMillis();
             this.version = entry.version();
-            this.next = next;
         }
 
-        /** A copy of n in another chain. */
+        /** A copy of n in another chain; under the segment's monitor. */
         Node(Node n, Node next) {
             this.hash = n.hash;
             this.key = n.key;
+            this.next = next;
             this.entry = n.entry;
             this.value = n.value;
             this.expiresAt = n.expiresAt;
             this.version = n.version;
-            this.next = next;
+        }
+
+        MemoryEntry entry() {
+            return (MemoryEntry) ENTRY.getAcquire(this);
+        }
+
+        /** Under the segment's monitor. */
+        void set(MemoryEntry e) {
+            int s = seq;
+            SEQ.setOpaque(this, s + 1);
+            VarHandle.storeStoreFence();
+            ENTRY.setRelease(this, e);
+            value = e.value();
+            expiresAt = e.expiresAtMillis();
+            version = e.version();
+            SEQ.setRelease(this, s + 2);
+        }
+
+        /** The value when live at nowMillis, else {@link #EXPIRED}: both read from one state of the node. */
+        Object valueAt(long nowMillis) {
+            for (;;) {
+                int s = (int) SEQ.getAcquire(this);
+                Object v = value;
+                long deadline = expiresAt;
+                VarHandle.loadLoadFence();
+                if ((s & 1) == 0 && (int) SEQ.getOpaque(this) == s) {
+                    return nowMillis >= deadline ? EXPIRED : v;
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -141,7 +193,7 @@ final class SegmentedEntryStore implements EntryStore {
     @Override
     public MemoryEntry get(String key) {
         Node n = node(key);
-        return n == null ? null : n.entry;
+        return n == null ? null : n.entry();
     }
 
     /**
@@ -150,7 +202,7 @@ final class SegmentedEntryStore implements EntryStore {
      */
     Object valueAt(String key, long nowMillis) {
         Node n = node(key);
-        return n == null ? MISSING : nowMillis >= n.expiresAt ? EXPIRED : n.value;
+        return n == null ? MISSING : n.valueAt(nowMillis);
     }
 
     @Override
@@ -179,15 +231,17 @@ final class SegmentedEntryStore implements EntryStore {
             if (next == current) {
                 return next;
             }
+            if (found != null && next != null) {
+                found.set(next);
+                return next;
+            }
             Node chain;
             if (found == null) {
                 chain = new Node(h, key, next, head);
                 s.count++;
             } else {
-                chain = replace(head, found, next == null ? null : new Node(h, found.key, next, found.next));
-                if (next == null) {
-                    s.count--;
-                }
+                chain = copyUntil(head, found, found.next);
+                s.count--;
             }
             BIN.setRelease(tab, i, chain);
             grew = found == null && s.count > tab.length - (tab.length >>> 2);
@@ -196,11 +250,6 @@ final class SegmentedEntryStore implements EntryStore {
             }
         }
         return next;
-    }
-
-    /** The chain from head with {@code old} replaced by {@code with} (or removed, when null). */
-    private static Node replace(Node head, Node old, Node with) {
-        return copyUntil(head, old, with != null ? with : old.next);
     }
 
     private static Node copyUntil(Node n, Node stop, Node rest) {
@@ -226,7 +275,7 @@ final class SegmentedEntryStore implements EntryStore {
             Node[] tab = s.table;
             for (int i = 0; i < tab.length; i++) {
                 for (Node n = (Node) BIN.getAcquire(tab, i); n != null; n = n.next) {
-                    action.accept(n.key, n.entry);
+                    action.accept(n.key, n.entry());
                 }
             }
         }

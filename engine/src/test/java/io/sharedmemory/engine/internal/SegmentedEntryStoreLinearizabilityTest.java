@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The store on its own, checked by Lincheck against a HashMap: one segment whose table starts with two bins, and keys
- * of which three share a hash code, so that the checked histories build, copy and cut chains and resize the table.
+ * of which three share a hash code, so that the checked histories build, copy and cut chains, resize the table and
+ * update nodes in place. An odd value is stored already expired at the time {@code valueAt} asks for, an even one never
+ * expires: a read that paired one write's value with another's expiry would answer what no sequential history can.
  * {@code size()} is left out: like ConcurrentHashMap's, it is exact only when no update runs.
  */
 @Tag("lincheck")
@@ -22,12 +24,18 @@ import org.junit.jupiter.api.Test;
 public class SegmentedEntryStoreLinearizabilityTest {
     private static final String[] KEYS = {"Aa", "BB", "C#", "x"};
 
+    private static final long NOW = 10;
+
     private final SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
+
+    private static long expiryOf(int value) {
+        return value % 2 == 1 ? NOW : MemoryEntry.NO_EXPIRY;
+    }
 
     @Operation
     public long put(@Param(name = "key") int key, @Param(name = "value") int value) {
         MemoryEntry e = store.update(KEYS[key], (k, cur) -> MemoryEntry.of(value, "a", 1L,
-                cur == null ? 1 : cur.version() + 1, Map.of(), MemoryEntry.NO_EXPIRY));
+                cur == null ? 1 : cur.version() + 1, Map.of(), expiryOf(value)));
         return e.version();
     }
 
@@ -49,8 +57,8 @@ public class SegmentedEntryStoreLinearizabilityTest {
 
     @Operation
     public Object valueAt(@Param(name = "key") int key) {
-        Object v = store.valueAt(KEYS[key], 0);
-        return v == SegmentedEntryStore.MISSING ? "none" : v;
+        Object v = store.valueAt(KEYS[key], NOW);
+        return v == SegmentedEntryStore.MISSING ? "none" : v == SegmentedEntryStore.EXPIRED ? "expired" : v;
     }
 
     /** The sequential specification. */
@@ -75,7 +83,7 @@ public class SegmentedEntryStoreLinearizabilityTest {
 
         public Object valueAt(int key) {
             long[] cur = map.get(KEYS[key]);
-            return cur == null ? "none" : (Object) (int) cur[0];
+            return cur == null ? "none" : cur[0] % 2 == 1 ? "expired" : (Object) (int) cur[0];
         }
     }
 

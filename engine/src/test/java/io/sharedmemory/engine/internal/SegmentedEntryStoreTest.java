@@ -142,6 +142,64 @@ class SegmentedEntryStoreTest {
         assertEquals(2, put(store, "outer", 3).version());
     }
 
+    @Test
+    void aWriteOfAStoredKey_updatesItsNodeInPlace_andAReaderOfTheOldChainKeepsAWholeEntry() {
+        SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
+        put(store, "k", "v1");
+        MemoryEntry first = store.get("k");
+        put(store, "k", "v2");
+        assertEquals("v2", store.get("k").value());
+        assertEquals(2, store.get("k").version());
+        assertEquals("v2", store.valueAt("k", 0));
+        assertEquals(1, first.version());
+        assertEquals(1, store.size());
+    }
+
+    /**
+     * One key flips between two entries, updated in place: "early" expires at 100, "late" at 200. At 150 a read must
+     * say EXPIRED (early) or "late"; "early" would be early's value judged by late's expiry — a node read half-written.
+     */
+    @Test
+    @Tag("concurrency")
+    void aReader_neverPairsOneWritesValueWithAnothersExpiry_whileANodeIsUpdatedInPlace() throws Exception {
+        SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
+        MemoryEntry early = MemoryEntry.of("early", "a", 1L, 1, Map.of(), 100);
+        MemoryEntry late = MemoryEntry.of("late", "a", 1L, 1, Map.of(), 200);
+        store.update("k", (k, cur) -> early);
+        int flips = 2_000_000;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicBoolean done = new AtomicBoolean();
+            Future<long[]> reader = pool.submit(() -> {
+                long[] seen = new long[3];
+                start.await();
+                while (!done.get()) {
+                    Object v = store.valueAt("k", 150);
+                    seen[v == SegmentedEntryStore.EXPIRED ? 0 : "late".equals(v) ? 1 : 2]++;
+                }
+                return seen;
+            });
+            Future<?> writer = pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < flips; i++) {
+                    MemoryEntry next = i % 2 == 0 ? late : early;
+                    store.update("k", (k, cur) -> next);
+                }
+                return null;
+            });
+            start.countDown();
+            writer.get(60, TimeUnit.SECONDS);
+            done.set(true);
+            long[] seen = reader.get(60, TimeUnit.SECONDS);
+            assertEquals(0, seen[2], () -> seen[2] + " reads of early's value as live, among " + (seen[0] + seen[1]
+                    + seen[2]));
+            assertTrue(seen[0] > 0 && seen[1] > 0, () -> "the reader saw only one entry: " + seen[0] + " / " + seen[1]);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Updates of one key from four threads are atomic: none is lost, whatever segment resizes meanwhile. */
     @Test
     @Tag("concurrency")
