@@ -15,8 +15,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * One thread records three entries into a log of capacity 1 — its own ring of two slots, written with plain stores,
- * the third entry overwriting the first — while another queries. Every field of entry n is derived from n, so a
+ * One thread records three entries into a log of capacity 1 — its own ring of two one-entry chunks, written with plain
+ * stores, the third entry's chunk taking the first one's place — while another queries. Every field of entry n is derived from n, so a
  * query that mixed two entries is caught. r1 = the entry the query returned (0 when none, -1 when torn), r2 = how
  * many it returned.
  */

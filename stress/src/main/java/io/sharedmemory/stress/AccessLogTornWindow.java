@@ -15,14 +15,14 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * One thread records four entries into a log of capacity 2 — its own ring of two slots, so entries 3 and 4 reuse the
- * slots of 1 and 2 — while another queries the whole window. Every field of entry n is derived from n. The query must
+ * One thread records four entries into a log of capacity 2 — its own ring of three one-entry chunks, so entry 4 takes
+ * the place of entry 1 — while another queries the whole window. Every field of entry n is derived from n. The query must
  * return whole entries, consecutive and oldest first: r1 = the first, r2 = the last (0, 0 when none; -1 when an entry
  * is torn or the run has a gap or is out of order).
  */
 @JCStressTest
 @Outcome(id = {"0, 0", "1, 1", "2, 2", "3, 3", "4, 4"}, expect = Expect.ACCEPTABLE,
-        desc = "nothing, or one whole entry (an older one may be dropped while its slot is reused)")
+        desc = "nothing, or one whole entry (an older one may be dropped while its place is taken)")
 @Outcome(id = {"1, 2", "2, 3", "3, 4"}, expect = Expect.ACCEPTABLE, desc = "two whole, consecutive entries")
 @Outcome(id = {"-1, .*", ".*, -1"}, expect = Expect.FORBIDDEN, desc = "a torn entry, a gap or a wrong order")
 @Outcome(expect = Expect.FORBIDDEN, desc = "anything else")

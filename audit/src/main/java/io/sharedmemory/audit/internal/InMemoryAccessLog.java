@@ -22,9 +22,9 @@ import org.osgi.service.component.annotations.Component;
  * and answers {@code getAccessLog} queries from them. Recording costs the same whatever the capacity, and the first
  * threads to record (up to {@value #MIN_OWNED} or the number of processors, at most {@value #MAX_OWNED}) each get a ring
  * of their own that they fill with plain stores — no lock, no atomic instruction, no clock read (the engine passes the
- * operation's stamp), no object kept per entry (so a log of a million entries gives the garbage collector nothing to
- * promote or trace but the strings it refers to). Threads beyond those share a few striped rings at the cost of two
- * atomic instructions per entry.
+ * operation's stamp), no object kept per entry: an owned ring is made of chunks of up to 64 entries' fields, each chunk
+ * written once by its owner right after allocating it (33 bytes per entry, allocated as the entries come). Threads
+ * beyond those share a few striped rings, overwritten in place, at the cost of two atomic instructions per entry.
  *
  * <p>Registered as both {@link AuditSink} and {@link AccessLog} (one service, ranking 0) inside OSGi; found as an
  * {@link AuditSink} by {@link java.util.ServiceLoader} outside. The engine sets the capacity to its {@code maxLogSize}
@@ -40,15 +40,21 @@ public final class InMemoryAccessLog implements AccessLog {
      *   returned before another's began comes first. A query sorts each ring's window by stamp (stable, so a thread's
      *   own order survives equal stamps) and merges the windows.
      * - An owned ring (`Owned`) is written by its owner thread alone, with plain stores and no atomic instruction.
-     *   Its counter is a seqlock for the whole ring: 2s + 1 while entry s is being written (set before the fields,
-     *   behind a store-store fence), 2s + 2 once it is complete (a release store). Entries below counter/2 are
-     *   complete; a reader keeps an entry only if, read again after the fields, the counter shows that its slot's
-     *   next use had not begun. The owner is set under `lock`, by a thread's first record(), and changes only when
-     *   the previous owner has terminated (its writes happen-before Thread.isAlive() returning false). Only the
-     *   owner replaces its ring (to grow it up to the capacity, or to apply a new capacity), after copying the entries
-     *   it keeps; readers of the old ring still see a consistent, older window. capacity(n) does not touch an owned
-     *   ring: it raises the ring's `floor` (numbers below are dropped) and the owner applies the capacity at its next
-     *   record().
+     *   Its entries live in chunks of 2^shift consecutive numbers; chunk k sits in the directory at k % length. A
+     *   chunk's fields are each written once: the owner writes entry s into the chunk holding s, creating that chunk
+     *   (and putting it in the directory, replacing the chunk of the same place a lap older) when s is the first of
+     *   it, then stores tail = s + 1 (a release store). A reader reads the tail (acquire), then, for each number below,
+     *   the chunk at its place: if that chunk holds the number, the entry is whole (written before the tail passed
+     *   it, never written again); if it holds newer numbers, the entry is gone, and so is every older one (chunks are
+     *   replaced oldest first), so a reader keeps only the run after the last entry it found gone. The directory has
+     *   one chunk more than the capacity fills, so an entry is replaced only after `capacity` newer ones. A new ring's
+     *   directory is small: the owner swaps in a ring with one twice as large, holding the same chunks, before it
+     *   would replace a chunk the capacity keeps. The owner is set under `lock`, by a thread's first record(), and
+     *   changes only when the previous owner has terminated (its writes happen-before Thread.isAlive() returning
+     *   false). Only the owner replaces its ring (to grow its directory, or to apply a new capacity, then after
+     *   copying the entries it keeps); readers of the old ring still see a consistent, older window. capacity(n) does
+     *   not touch an owned ring: it raises the ring's `floor` (numbers below are dropped) and the owner applies the
+     *   capacity at its next record().
      * - A shared ring (`Stripe`) may have several writers: each entry takes a unique sequence number from the ring's
      *   tail (getAndIncrement). A writer takes the slot by CAS only from EMPTY or from a complete older sequence; a
      *   slot never goes back to an older sequence, so a writer stalled for a whole lap gives up instead of overwriting
@@ -73,8 +79,6 @@ public final class InMemoryAccessLog implements AccessLog {
 
     private static final long SEALED = 1L << 62;
     private static final int MAX_STRIPES = 8;
-    /** An owned ring starts this small and doubles as its thread records, up to the capacity. */
-    private static final int FIRST_OWNED_SLOTS = 256;
     private static final long EMPTY = Long.MIN_VALUE;
     private static final AccessAction[] ACTIONS = AccessAction.values();
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
@@ -118,67 +122,72 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     /**
-     * The slots of a ring: per slot, {@code w} longs in {@code words} (the last two are the stamp, and the time packed
-     * with the action and success) and four strings in {@code refs} (agent, namespace, key, error). Two arrays instead
-     * of one per field, so that a record writes two cache lines, not nine.
+     * Bits below the time in an entry's packed word: the action's ordinal (4) and success (1). Times within 2^58 ms
+     * (nine million years) of 1970 survive the shift.
      */
-    private abstract static class Slots {
-        /**
-         * Bits below the time in the packed word: the action's ordinal (4) and success (1). Times within 2^58 ms (nine
-         * million years) of 1970 survive the shift.
-         */
-        private static final int TIME_SHIFT = 5;
-        private static final int ACTION_MASK = 15;
+    private static final int TIME_SHIFT = 5;
+    private static final int ACTION_MASK = 15;
+
+    static {
+        if (ACTIONS.length > ACTION_MASK + 1) {
+            throw new ExceptionInInitializerError("more access actions than the packed word has room for");
+        }
+    }
+
+    /** The entry's time, action and success in one word. */
+    private static long pack(AccessLogEntry e) {
+        return e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
+    }
+
+    /** The entry of a packed word and the four strings from refs[r] on (agent, namespace, key, error). */
+    private static AccessLogEntry unpack(long packed, String[] refs, int r) {
+        return new AccessLogEntry(packed >> TIME_SHIFT, refs[r], ACTIONS[(int) (packed >>> 1) & ACTION_MASK],
+                refs[r + 1], refs[r + 2], (packed & 1) != 0, refs[r + 3]);
+    }
+
+    /**
+     * A ring several threads may write, overwritten in place: per slot three longs in {@code words} (the state, the
+     * stamp, and the packed word) and four strings in {@code refs} (agent, namespace, key, error), two arrays instead
+     * of one per field so that a record writes two cache lines, not nine. Each slot is a seqlock, its state ~s while
+     * sequence s is being written and s once complete.
+     */
+    private static final class SharedRing {
+        private static final int W = 3;
         private static final int R = 4;
 
-        static {
-            if (ACTIONS.length > ACTION_MASK + 1) {
-                throw new ExceptionInInitializerError("more access actions than the packed word has room for");
-            }
-        }
-
         final int capacity;
-        final int mask;
+        private final int mask;
         /** The lowest number this ring can hold: those below were dropped by a resize. */
-        final long floor;
-        /** Whether it has all the slots its capacity asks for: it never grows. */
-        final boolean full;
-        private final int w;
-        final long[] words;
+        private final long floor;
+        private final long[] words;
         private final String[] refs;
+        final PaddedCounter tail;
 
-        /** A ring of {@code size} slots (a power of two) of {@code w} longs each, keeping at most min(capacity, size). */
-        Slots(int capacity, int size, long floor, int w) {
+        SharedRing(int capacity, long floor, long start) {
+            int size = slotsFor(capacity);
             this.capacity = capacity;
             this.mask = size - 1;
             this.floor = floor;
-            this.full = size >= slotsFor(capacity);
-            this.w = w;
-            this.words = new long[w * size];
+            this.words = new long[W * size];
             this.refs = new String[R * size];
+            this.tail = new PaddedCounter(start);
+            for (int i = 0; i < words.length; i += W) {
+                words[i] = EMPTY;
+            }
         }
 
-        final int slots() {
-            return mask + 1;
-        }
-
-        final long oldest(long tail) {
-            return Math.max(floor, tail - Math.min(capacity, slots()));
+        long oldest(long tail) {
+            return Math.max(floor, tail - Math.min(capacity, mask + 1));
         }
 
         /** The slot of seq. */
-        final int slot(long seq) {
+        private int slot(long seq) {
             // sequential: a big ring is then written as a stream the hardware prefetches; threads rarely share a
             // stripe, so neighbouring slots are rarely written by two cores at once
             return (int) (seq & mask);
         }
 
-        /** The first word of a slot. */
-        final int base(int slot) {
-            return slot * w;
-        }
-
-        final void fill(int slot, long stamp, AccessLogEntry e) {
+        private void fill(int slot, long stamp, AccessLogEntry e) {
             int r = slot * R;
             // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
             // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
@@ -189,9 +198,9 @@ public final class InMemoryAccessLog implements AccessLog {
             // the words after the references: that fence waits for every store before it, and in a ring bigger than
             // the cache the words' line is often not there yet; stored after it, they complete while the caller
             // goes on, until its next write
-            int f = base(slot) + w - 2;
-            words[f] = stamp;
-            words[f + 1] = e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
+            int b = slot * W;
+            words[b + 1] = stamp;
+            words[b + 2] = pack(e);
         }
 
         private void setIfChanged(int i, String value) {
@@ -200,47 +209,10 @@ public final class InMemoryAccessLog implements AccessLog {
             }
         }
 
-        final long stamp(int slot) {
-            return words[base(slot) + w - 2];
-        }
-
-        /** The entry in the slot; torn if a writer is in it, which the caller checks after. */
-        final AccessLogEntry entry(int slot) {
-            long packed = words[base(slot) + w - 1];
-            int r = slot * R;
-            return new AccessLogEntry(packed >> TIME_SHIFT, refs[r], ACTIONS[(int) (packed >>> 1) & ACTION_MASK],
-                    refs[r + 1], refs[r + 2], (packed & 1) != 0, refs[r + 3]);
-        }
-
-        /** Copies the fields of entry seq of {@code from}, a ring of the same layout, into its slot here. */
-        final void copyFields(Slots from, long seq) {
-            int v = from.slot(seq);
-            int b = slot(seq);
-            System.arraycopy(from.words, from.base(v) + w - 2, words, base(b) + w - 2, 2);
-            System.arraycopy(from.refs, v * R, refs, b * R, R);
-        }
-    }
-
-    /**
-     * A ring several threads may write: each slot is a seqlock, its first word the state (~s while sequence s is being
-     * written, s once complete), so a slot takes 40 bytes.
-     */
-    private static final class SharedRing extends Slots {
-        private static final int W = 3;
-        final PaddedCounter tail;
-
-        SharedRing(int capacity, long floor, long start) {
-            super(capacity, slotsFor(capacity), floor, W);
-            this.tail = new PaddedCounter(start);
-            for (int i = 0; i < words.length; i += W) {
-                words[i] = EMPTY;
-            }
-        }
-
         /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
         void publish(long seq, long stamp, AccessLogEntry e) {
             int slot = slot(seq);
-            int b = base(slot);
+            int b = slot * W;
             for (;;) {
                 long cur = (long) STATE.getAcquire(words, b);
                 if (cur != EMPTY && (cur >= 0 ? cur : ~cur) >= seq) {
@@ -262,12 +234,12 @@ public final class InMemoryAccessLog implements AccessLog {
         /** The entry numbered seq, or null when it is not (yet, or any more) complete in its slot. */
         Read at(long seq) {
             int slot = slot(seq);
-            int b = base(slot);
+            int b = slot * W;
             if ((long) STATE.getAcquire(words, b) != seq) {
                 return null;
             }
-            long stamp = stamp(slot);
-            AccessLogEntry e = entry(slot);
+            long stamp = words[b + 1];
+            AccessLogEntry e = unpack(words[b + 2], refs, slot * R);
             VarHandle.loadLoadFence();
             return (long) STATE.getAcquire(words, b) == seq ? new Read(seq, stamp, e) : null;
         }
@@ -286,7 +258,7 @@ public final class InMemoryAccessLog implements AccessLog {
 
         /** Whether seq is complete, given up by its writer, or overwritten: a resize need not wait for it any more. */
         boolean settled(long seq) {
-            long cur = (long) STATE.getAcquire(words, base(slot(seq)));
+            long cur = (long) STATE.getAcquire(words, slot(seq) * W);
             return cur != EMPTY && (cur >= 0 ? cur >= seq : ~cur > seq);
         }
 
@@ -299,57 +271,160 @@ public final class InMemoryAccessLog implements AccessLog {
     }
 
     /**
-     * A ring one thread writes. Its slots have no state word, so an entry takes 32 bytes: the ring's counter says both
-     * which entries are complete and which slot may be being overwritten. It is twice the number of entries started,
-     * plus one while the newest is being written (a store, a store-store fence, the fields, then a release store).
-     * A reader reads the counter (acquire), the slots below it, then the counter again after a load-load fence, and
-     * keeps only the entries whose slot the writer had not started to reuse.
+     * A ring one thread writes, made of chunks of consecutive entries that are each written once: when the owner comes
+     * back to a chunk's place in the ring it puts a new chunk there instead of overwriting the old one. A record then
+     * stores into a chunk the owner has just allocated, which is in the cache and young: a store of a reference into
+     * it needs no card-marking fence, where one into a long-lived array waits for every store before it — in a ring
+     * bigger than the cache, for a line still on its way. The price is a chunk's allocation: 33 bytes per entry.
      */
-    private static final class OwnedRing extends Slots {
-        private static final int W = 2;
-        private final PaddedCounter counter;
+    private static final class OwnedRing {
+        /** The most entries a chunk holds. */
+        private static final int MAX_CHUNK_SHIFT = 6;
+        /** A new ring's directory has room for this many chunks, and doubles as the entries come. */
+        private static final int FIRST_CHUNKS = 4;
 
-        OwnedRing(int capacity, int size, long floor, long start) {
-            super(capacity, size, floor, W);
-            this.counter = new PaddedCounter(2 * start);
+        /** Entries numbered base to base + size - 1. */
+        private static final class Chunk {
+            final long base;
+            /** Per entry: the stamp, and the time packed with the action and success. */
+            final long[] words;
+            /** Per entry: agent, namespace, key, error. */
+            final String[] refs;
+
+            Chunk(long base, int size) {
+                this.base = base;
+                this.words = new long[2 * size];
+                this.refs = new String[4 * size];
+            }
         }
 
-        /** @return the number of the next entry: those below are complete */
+        final int capacity;
+        /** The lowest number this ring holds: those below were dropped when it was built. */
+        final long floor;
+        private final int shift;
+        /** Chunk k of the numbering (k = seq >>> shift) is at k % length, or is not held any more. */
+        private final Chunk[] chunks;
+        /** The tail at which the directory is too small for the next chunk; Long.MAX_VALUE once it is full size. */
+        final long growAt;
+        /** The number of the next entry: those below are complete. */
+        private final PaddedCounter tail;
+        /** The chunk the owner writes into. */
+        private Chunk current;
+
+        /** A ring for the capacity, holding nothing below floor, numbering on from start. */
+        OwnedRing(int capacity, long floor, long start, int directory) {
+            this.capacity = capacity;
+            this.floor = floor;
+            this.shift = chunkShift(capacity);
+            int full = fullDirectory(capacity, shift);
+            this.chunks = new Chunk[Math.min(full, directory)];
+            this.growAt = chunks.length == full ? Long.MAX_VALUE : floor + ((long) (chunks.length - 1) << shift);
+            this.tail = new PaddedCounter(start);
+        }
+
+        /** Chunks of up to 2^MAX_CHUNK_SHIFT entries; smaller for small capacities, so the ring wastes little. */
+        static int chunkShift(int capacity) {
+            return Math.min(MAX_CHUNK_SHIFT, Math.max(0, 30 - Integer.numberOfLeadingZeros(capacity)));
+        }
+
+        /**
+         * One chunk more than the capacity fills: the chunk being filled has replaced the oldest, whose entries the
+         * capacity may still have kept.
+         */
+        static int fullDirectory(int capacity, int shift) {
+            return (int) ((capacity + (1L << shift) - 1) >>> shift) + 1;
+        }
+
         long tail() {
-            return counter.get() >>> 1;
+            return tail.get();
         }
 
-        /** {@link #tail()} for the owner, who wrote it. */
         long ownTail() {
-            return counter.getPlain() >>> 1;
+            return tail.getPlain();
+        }
+
+        long oldest(long t) {
+            return Math.max(floor, t - capacity);
+        }
+
+        /** The place in the directory of the chunk holding seq. */
+        private int place(long seq) {
+            return (int) ((seq >>> shift) % chunks.length);
         }
 
         /** Only the owner, with seq its {@link #ownTail()}. */
         void publish(long seq, long stamp, AccessLogEntry e) {
-            counter.setOpaque(2 * seq + 1);
-            VarHandle.storeStoreFence();
-            fill(slot(seq), stamp, e);
-            counter.setRelease(2 * seq + 2);
+            put(seq, stamp, pack(e), e.agentId(), e.namespace(), e.key(), e.error());
+            tail.setRelease(seq + 1);
         }
 
-        /** Copies the complete entry seq of {@code from} into this ring, which nobody else sees or writes yet. */
+        private void put(long seq, long stamp, long packed, String agent, String namespace, String key, String error) {
+            Chunk c = current;
+            long j = c == null ? -1 : seq - c.base;
+            if (j >>> shift != 0) {
+                long base = seq >>> shift << shift;
+                c = new Chunk(base, 1 << shift);
+                chunks[place(seq)] = c;
+                current = c;
+                j = seq - base;
+            }
+            int r = 4 * (int) j;
+            String[] refs = c.refs;
+            refs[r] = agent;
+            refs[r + 1] = namespace;
+            refs[r + 2] = key;
+            refs[r + 3] = error;
+            int w = 2 * (int) j;
+            c.words[w] = stamp;
+            c.words[w + 1] = packed;
+        }
+
+        /** The place of entry seq in its chunk, or -1 when the chunk at its place holds other entries (or none). */
+        private int indexIn(Chunk c, long seq) {
+            long j = c == null ? -1 : seq - c.base;
+            return j >>> shift == 0 ? (int) j : -1;
+        }
+
+        /**
+         * A ring like this one with a directory twice as large, holding the same chunks (the owner goes on filling
+         * its current chunk through it); readers of this one keep a consistent, older window.
+         */
+        OwnedRing grown(long t) {
+            OwnedRing next = new OwnedRing(capacity, floor, t, 2 * chunks.length);
+            for (Chunk c : chunks) {
+                if (c != null) {
+                    next.chunks[next.place(c.base)] = c;
+                }
+            }
+            next.current = current;
+            return next;
+        }
+
+        /** Copies entry seq of {@code from} into this ring, which nobody else sees yet; nothing if from lost it. */
         void copy(OwnedRing from, long seq) {
-            copyFields(from, seq);
+            Chunk c = from.chunks[from.place(seq)];
+            int j = from.indexIn(c, seq);
+            if (j >= 0) {
+                put(seq, c.words[2 * j], c.words[2 * j + 1], c.refs[4 * j], c.refs[4 * j + 1], c.refs[4 * j + 2],
+                        c.refs[4 * j + 3]);
+            }
         }
 
-        /** @return the entries numbered [from, to) that were whole when read, oldest first; to at most the tail */
+        /**
+         * @return the entries numbered [from, to) that are still held, oldest first; to at most the tail. The owner
+         *         replaces chunks oldest first, so an entry missing means every older one is gone too (or as good as
+         *         gone): only the run after the last missing entry is returned.
+         */
         List<Read> window(long from, long to) {
             List<Read> out = new ArrayList<>((int) Math.min(to - from, 1 << 16));
             for (long seq = from; seq < to; seq++) {
-                int slot = slot(seq);
-                out.add(new Read(seq, stamp(slot), entry(slot)));
-            }
-            VarHandle.loadLoadFence();
-            long started = (counter.get() + 1) >>> 1;
-            // entry s is overwritten by entry s + slots(): those below `reused` may be torn
-            long reused = started - slots();
-            if (reused > from) {
-                out.subList(0, (int) Math.min(out.size(), reused - from)).clear();
+                Chunk c = chunks[place(seq)];
+                int j = indexIn(c, seq);
+                if (j < 0) {
+                    out.clear();
+                    continue;
+                }
+                out.add(new Read(seq, c.words[2 * j], unpack(c.words[2 * j + 1], c.refs, 4 * j)));
             }
             return out;
         }
@@ -451,8 +526,11 @@ public final class InMemoryAccessLog implements AccessLog {
         void record(long stamp, AccessLogEntry entry, int capacity) {
             OwnedRing r = ring;
             long t = r.ownTail();
-            if (r.capacity != capacity || !r.full && t - r.floor >= r.slots()) {
+            if (r.capacity != capacity) {
                 r = rebuild(r, t, capacity);
+            } else if (t >= r.growAt) {
+                r = r.grown(t);
+                ring = r;
             }
             r.publish(t, stamp, entry);
         }
@@ -460,9 +538,9 @@ public final class InMemoryAccessLog implements AccessLog {
         /** A ring for the capacity holding the newest entries this one keeps, with room for the next one. */
         private OwnedRing rebuild(OwnedRing r, long t, int capacity) {
             long from = Math.max(oldest(r, t), t - capacity);
-            int full = slotsFor(capacity);
-            int size = Math.min(full, Math.max(FIRST_OWNED_SLOTS, Integer.highestOneBit((int) (t - from)) << 2));
-            OwnedRing next = new OwnedRing(capacity, size, from, t);
+            // room for the entries kept and as many again, as a ring that had grown to hold them would have
+            int kept = (int) ((t - from) >>> OwnedRing.chunkShift(capacity)) + 2;
+            OwnedRing next = new OwnedRing(capacity, from, t, Math.max(OwnedRing.FIRST_CHUNKS, 2 * kept));
             for (long seq = from; seq < t; seq++) {
                 next.copy(r, seq);
             }
@@ -587,7 +665,7 @@ public final class InMemoryAccessLog implements AccessLog {
                 if (t == null || !t.isAlive()) {
                     if (o.ring == null) {
                         int cap = capacity;
-                        o.ring = new OwnedRing(cap, Math.min(slotsFor(cap), FIRST_OWNED_SLOTS), 0, 0);
+                        o.ring = new OwnedRing(cap, 0, 0, OwnedRing.FIRST_CHUNKS);
                     }
                     o.owner = me;
                     ownedById.set((int) me.getId() & idMask, o);

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,8 +113,9 @@ class InMemoryAccessLog_ConcurrencyTest {
     }
 
     @Test
-    void query_whileTheOwnerReusesItsSlots_returnsWholeConsecutiveEntriesOnly() throws Exception {
-        // capacity 8: the writer's own ring of 8 slots, each reused every 8 entries while the reader reads it
+    void query_whileTheOwnerReplacesItsChunks_returnsWholeConsecutiveEntriesOnly() throws Exception {
+        // capacity 8: the writer's own ring of three chunks of four entries; each place gets a new chunk every 12
+        // entries while the reader reads the old one
         InMemoryAccessLog log = new InMemoryAccessLog(8);
         int total = 2_000_000;
         AtomicBoolean done = new AtomicBoolean();
@@ -148,6 +150,53 @@ class InMemoryAccessLog_ConcurrencyTest {
         assertEquals(List.of(numbered(total - 8), numbered(total - 7), numbered(total - 6), numbered(total - 5),
                 numbered(total - 4), numbered(total - 3), numbered(total - 2), numbered(total - 1)),
                 log.query(AccessLogQuery.all()));
+    }
+
+    @Test
+    void query_whileTheOwnersRingGrows_returnsWholeConsecutiveEntries_andLosesNoneBeforeTheCapacity() throws Exception {
+        // the ring starts with room for four chunks of 64 and doubles its directory up to 158 chunks as it fills
+        int capacity = 10_000;
+        InMemoryAccessLog log = new InMemoryAccessLog(capacity);
+        int total = 3 * capacity;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger recorded = new AtomicInteger();
+        CountDownLatch reading = new CountDownLatch(1);
+        Future<Integer> reader = pool.submit(() -> {
+            int queries = 0;
+            reading.countDown();
+            while (!done.get()) {
+                List<AccessLogEntry> seen = log.query(AccessLogQuery.all());
+                int recordedAfter = recorded.get();
+                int previous = -1;
+                for (AccessLogEntry e : seen) {
+                    int n = Integer.parseInt(e.key());
+                    assertEquals(numbered(n), e, "a torn entry");
+                    assertTrue(previous < 0 || n == previous + 1, () -> "a gap or a wrong order at " + e.key());
+                    previous = n;
+                }
+                if (recordedAfter <= capacity) {
+                    // nothing is replaced before the capacity is reached: the run starts at the first entry
+                    assertTrue(seen.isEmpty() || "0".equals(seen.get(0).key()), "an entry lost while the ring grew");
+                }
+                queries++;
+            }
+            return queries;
+        });
+        Future<?> writer = pool.submit(() -> {
+            reading.await();
+            for (int n = 0; n < total; n++) {
+                log.record(numbered(n), n);
+                recorded.lazySet(n + 1);
+            }
+            return null;
+        });
+        writer.get(60, TimeUnit.SECONDS);
+        done.set(true);
+        assertTrue(reader.get(60, TimeUnit.SECONDS) > 0);
+        List<AccessLogEntry> kept = log.query(AccessLogQuery.all());
+        assertEquals(capacity, kept.size());
+        assertEquals(numbered(total - capacity), kept.get(0));
+        assertEquals(numbered(total - 1), kept.get(capacity - 1));
     }
 
     @Test
