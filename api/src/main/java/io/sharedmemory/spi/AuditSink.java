@@ -1,5 +1,6 @@
 package io.sharedmemory.spi;
 
+import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -42,5 +43,29 @@ public interface AuditSink {
      */
     default void record(AccessLogEntry entry, long nanoTime) {
         record(entry);
+    }
+
+    /**
+     * Receives an entry as its fields, with the monotonic stamp of its operation. This is the method the engine
+     * calls, once per operation and sink. The default makes the {@link AccessLogEntry} and passes it to
+     * {@link #record(AccessLogEntry, long)}, so a sink implements one of the other two methods and need not know this
+     * one. A sink that keeps the fields rather than the object (the in-memory access log) overrides it and spares
+     * every operation an allocation. An override behaves as the default would: the same thread, concurrency and
+     * failure contract, and a {@link NullPointerException} for a null {@code action}, as the entry's constructor
+     * throws.
+     *
+     * @param nanoTime the operation's stamp, as for {@link #record(AccessLogEntry, long)}
+     * @param timestampMillis {@link AccessLogEntry#timestampMillis()}
+     * @param agentId {@link AccessLogEntry#agentId()}
+     * @param action {@link AccessLogEntry#action()}; never null
+     * @param namespace {@link AccessLogEntry#namespace()}
+     * @param key {@link AccessLogEntry#key()}
+     * @param success {@link AccessLogEntry#success()}
+     * @param error {@link AccessLogEntry#error()}
+     * @since 1.2
+     */
+    default void record(long nanoTime, long timestampMillis, String agentId, AccessAction action, String namespace,
+                        String key, boolean success, String error) {
+        record(new AccessLogEntry(timestampMillis, agentId, action, namespace, key, success, error), nanoTime);
     }
 }

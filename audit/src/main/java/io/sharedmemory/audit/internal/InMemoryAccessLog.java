@@ -134,9 +134,9 @@ public final class InMemoryAccessLog implements AccessLog {
         }
     }
 
-    /** The entry's time, action and success in one word. */
-    private static long pack(AccessLogEntry e) {
-        return e.timestampMillis() << TIME_SHIFT | (long) e.action().ordinal() << 1 | (e.success() ? 1 : 0);
+    /** An entry's time, action and success in one word. */
+    private static long pack(long timestampMillis, AccessAction action, boolean success) {
+        return timestampMillis << TIME_SHIFT | (long) action.ordinal() << 1 | (success ? 1 : 0);
     }
 
     /** The entry of a packed word and the four strings from refs[r] on (agent, namespace, key, error). */
@@ -187,20 +187,21 @@ public final class InMemoryAccessLog implements AccessLog {
             return (int) (seq & mask);
         }
 
-        private void fill(int slot, long stamp, AccessLogEntry e) {
+        private void fill(int slot, long stamp, long packed, String agent, String namespace, String key,
+                          String error) {
             int r = slot * R;
             // a slot mostly held the same agent, namespace and error a lap ago: not storing them again spares the
             // collector's card-marking barrier (a StoreLoad fence) of a reference store into a long-lived array
-            setIfChanged(r, e.agentId());
-            setIfChanged(r + 1, e.namespace());
-            setIfChanged(r + 2, e.key());
-            setIfChanged(r + 3, e.error());
+            setIfChanged(r, agent);
+            setIfChanged(r + 1, namespace);
+            setIfChanged(r + 2, key);
+            setIfChanged(r + 3, error);
             // the words after the references: that fence waits for every store before it, and in a ring bigger than
             // the cache the words' line is often not there yet; stored after it, they complete while the caller
             // goes on, until its next write
             int b = slot * W;
             words[b + 1] = stamp;
-            words[b + 2] = pack(e);
+            words[b + 2] = packed;
         }
 
         private void setIfChanged(int i, String value) {
@@ -210,7 +211,7 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         /** Stores the entry as sequence seq, unless a newer one holds the slot (then the older one is dropped). */
-        void publish(long seq, long stamp, AccessLogEntry e) {
+        void publish(long seq, long stamp, long packed, String agent, String namespace, String key, String error) {
             int slot = slot(seq);
             int b = slot * W;
             for (;;) {
@@ -227,7 +228,7 @@ public final class InMemoryAccessLog implements AccessLog {
                     break;
                 }
             }
-            fill(slot, stamp, e);
+            fill(slot, stamp, packed, agent, namespace, key, error);
             STATE.setRelease(words, b, seq);
         }
 
@@ -265,7 +266,9 @@ public final class InMemoryAccessLog implements AccessLog {
         void copyInto(SharedRing next, long seq) {
             Read r = at(seq);
             if (r != null) {
-                next.publish(seq, r.stamp, r.entry);
+                AccessLogEntry e = r.entry;
+                next.publish(seq, r.stamp, pack(e.timestampMillis(), e.action(), e.success()), e.agentId(),
+                        e.namespace(), e.key(), e.error());
             }
         }
     }
@@ -353,8 +356,8 @@ public final class InMemoryAccessLog implements AccessLog {
         }
 
         /** Only the owner, with seq its {@link #ownTail()}. */
-        void publish(long seq, long stamp, AccessLogEntry e) {
-            put(seq, stamp, pack(e), e.agentId(), e.namespace(), e.key(), e.error());
+        void publish(long seq, long stamp, long packed, String agent, String namespace, String key, String error) {
+            put(seq, stamp, packed, agent, namespace, key, error);
             tail.setRelease(seq + 1);
         }
 
@@ -441,12 +444,12 @@ public final class InMemoryAccessLog implements AccessLog {
             ring = new SharedRing(capacity, 0, 0);
         }
 
-        void record(long stamp, AccessLogEntry entry) {
+        void record(long stamp, long packed, String agent, String namespace, String key, String error) {
             while (true) {
                 SharedRing r = ring;
                 long seq = r.tail.getAndIncrement();
                 if (seq < SEALED) {
-                    r.publish(seq, stamp, entry);
+                    r.publish(seq, stamp, packed, agent, namespace, key, error);
                     return;
                 }
                 awaitSuccessor(r);
@@ -523,7 +526,8 @@ public final class InMemoryAccessLog implements AccessLog {
         volatile long floor;
 
         /** Only the owner calls this. */
-        void record(long stamp, AccessLogEntry entry, int capacity) {
+        void record(long stamp, long packed, String agent, String namespace, String key, String error,
+                    int capacity) {
             OwnedRing r = ring;
             long t = r.ownTail();
             if (r.capacity != capacity) {
@@ -532,7 +536,7 @@ public final class InMemoryAccessLog implements AccessLog {
                 r = r.grown(t);
                 ring = r;
             }
-            r.publish(t, stamp, entry);
+            r.publish(t, stamp, packed, agent, namespace, key, error);
         }
 
         /** A ring for the capacity holding the newest entries this one keeps, with room for the next one. */
@@ -637,22 +641,36 @@ public final class InMemoryAccessLog implements AccessLog {
     @Override
     public void record(AccessLogEntry entry, long nanoTime) {
         Objects.requireNonNull(entry, "entry");
+        record(nanoTime, entry.timestampMillis(), entry.agentId(), entry.action(), entry.namespace(), entry.key(),
+                entry.success(), entry.error());
+    }
+
+    /** Keeps the fields: no entry object is made until a query reads them back. */
+    @Override
+    public void record(long nanoTime, long timestampMillis, String agentId, AccessAction action, String namespace,
+                       String key, boolean success, String error) {
+        long packed = pack(timestampMillis, Objects.requireNonNull(action, "action"), success);
         Thread me = Thread.currentThread();
         Owned mine = ownedById.getPlain((int) me.getId() & idMask);
         // a stale or foreign slot fails the owner check: the owner field is volatile and set before the slot
         if (mine != null && mine.owner == me) {
-            mine.record(nanoTime, entry, capacity);
-            return;
+            mine.record(nanoTime, packed, agentId, namespace, key, error, capacity);
+        } else {
+            recordElsewhere(nanoTime, packed, agentId, namespace, key, error);
         }
+    }
+
+    /** A record() by a thread that has no ring of its own yet, or never will. */
+    private void recordElsewhere(long stamp, long packed, String agent, String namespace, String key, String error) {
         Object w = writer.get();
         if (w == null) {
             w = claim();
             writer.set(w);
         }
         if (w instanceof Owned o) {
-            o.record(nanoTime, entry, capacity);
+            o.record(stamp, packed, agent, namespace, key, error, capacity);
         } else {
-            ((Stripe) w).record(nanoTime, entry);
+            ((Stripe) w).record(stamp, packed, agent, namespace, key, error);
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class InMemoryAccessLog_RingTest {
     private static List<String> keys(List<AccessLogEntry> entries) {
@@ -150,5 +152,40 @@ class InMemoryAccessLog_RingTest {
         InMemoryAccessLog log = new InMemoryAccessLog();
         assertThrows(NullPointerException.class, () -> log.record(null));
         assertEquals(0, log.size());
+    }
+
+    /**
+     * The engine passes an entry's fields, not an entry: both ways, into a ring of the thread's own (ownedRings 1)
+     * and into a shared one (0), an entry reads back the same, in order.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void record_fieldsOrEntry_readBackAlike(int ownedRings) {
+        InMemoryAccessLog log = new InMemoryAccessLog(100, 2, ownedRings);
+        List<AccessLogEntry> recorded = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            boolean ok = i % 3 != 0;
+            AccessLogEntry e = new AccessLogEntry(Entries.T0 + i, i % 2 == 0 ? "a" : null,
+                    AccessAction.values()[i % AccessAction.values().length], i % 5 == 0 ? null : "ns",
+                    i % 7 == 0 ? null : "k" + i, ok, ok ? null : "Insufficient permissions");
+            recorded.add(e);
+            if (i % 2 == 0) {
+                log.record(e, i);
+            } else {
+                log.record(i, e.timestampMillis(), e.agentId(), e.action(), e.namespace(), e.key(), e.success(),
+                        e.error());
+            }
+        }
+        assertEquals(recorded, log.query(AccessLogQuery.all()));
+    }
+
+    @Test
+    void record_fieldsWithoutAnAction_isRefusedAsTheEntrysConstructorWould_andKeepsTheLog() {
+        InMemoryAccessLog log = new InMemoryAccessLog(10);
+        record(log, 0, 3);
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> log.record(7, Entries.T0, "a", null, "ns", "k", true, null));
+        assertEquals("action", e.getMessage());
+        assertEquals(range(0, 3), keys(log.query(AccessLogQuery.all())));
     }
 }

@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
@@ -175,6 +176,60 @@ class Engine_PluginSwapTest {
             long millis = sink.entries.get(i).timestampMillis();
             assertTrue(millis >= bounds[2] - 1 && millis <= bounds[3] + 1, "timestamp " + millis);
         }
+    }
+
+    /** A sink that takes the fields (as the in-memory access log does) and never asks for an entry object. */
+    private static final class FieldsSink implements AuditSink {
+        final List<AccessLogEntry> entries = new CopyOnWriteArrayList<>();
+        final List<Long> stamps = new CopyOnWriteArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public void record(AccessLogEntry entry) {
+            throw new AssertionError("the engine calls record(fields)");
+        }
+
+        @Override
+        public void record(AccessLogEntry entry, long nanoTime) {
+            throw new AssertionError("the engine calls record(fields)");
+        }
+
+        @Override
+        public void record(long nanoTime, long timestampMillis, String agentId, AccessAction action,
+                           String namespace, String key, boolean success, String error) {
+            if (failing) {
+                throw new IllegalStateException("disk full");
+            }
+            entries.add(new AccessLogEntry(timestampMillis, agentId, action, namespace, key, success, error));
+            stamps.add(nanoTime);
+        }
+    }
+
+    @Test
+    void aSinkThatTakesTheFields_receivesTheSameEntriesAsOneThatTakesEntries_andItsFailuresAreCounted() {
+        FieldsSink fields = new FieldsSink();
+        StampedSink stamped = new StampedSink();
+        registry.addAuditSink(fields, 0, 13, "test");
+        registry.addAuditSink(stamped, 0, 14, "test");
+        engine.write("ns", "k", 1, "a");
+        engine.read("ns", "k", "a");
+        engine.read("ns", "missing", "b");
+        assertFalse(engine.delete("nowhere", "k", "a"));
+
+        assertEquals(4, fields.entries.size());
+        assertEquals(stamped.entries, fields.entries);
+        assertEquals(stamped.stamps.stream().map(s -> s[0]).toList(), fields.stamps);
+        assertEquals(List.of(AccessAction.WRITE, AccessAction.READ, AccessAction.READ, AccessAction.DELETE),
+                fields.entries.stream().map(AccessLogEntry::action).toList());
+        assertEquals("Key not found", fields.entries.get(2).error());
+
+        fields.failing = true;
+        long before = engine.getStats().auditFailures();
+        assertTrue(engine.write("ns", "k", 2, "a").isWritten());
+        assertEquals(before + 1, engine.getStats().auditFailures());
+        // the other sinks still received the entry
+        assertEquals(5, stamped.entries.size());
+        assertEquals(2, (int) engine.read("ns", "k", "a"));
     }
 
     @Test
