@@ -29,9 +29,10 @@ public interface AuditSink {
     void record(AccessLogEntry entry);
 
     /**
-     * Receives an entry with the monotonic stamp of its operation. The engine calls this method; the default passes
-     * the entry to {@link #record(AccessLogEntry)} and drops the stamp, so a sink that does not order entries across
-     * threads implements only that one. A sink that does (the in-memory access log) uses the stamp instead of reading
+     * Receives an entry with the monotonic stamp of its operation. The engine reaches this method through the
+     * default of {@link #record(long, long, String, AccessAction, String, String, boolean, String)}; its own default
+     * passes the entry to {@link #record(AccessLogEntry)} and drops the stamp, so a sink that does not order entries
+     * across threads implements only that one. A sink that does (the in-memory access log) uses the stamp instead of reading
      * a clock of its own.
      *
      * @param entry the entry; never null
@@ -47,21 +48,23 @@ public interface AuditSink {
 
     /**
      * Receives an entry as its fields, with the monotonic stamp of its operation. This is the method the engine
-     * calls, once per operation and sink. The default makes the {@link AccessLogEntry} and passes it to
-     * {@link #record(AccessLogEntry, long)}, so a sink implements one of the other two methods and need not know this
-     * one. A sink that keeps the fields rather than the object (the in-memory access log) overrides it and spares
-     * every operation an allocation. An override behaves as the default would: the same thread, concurrency and
-     * failure contract, and a {@link NullPointerException} for a null {@code action}, as the entry's constructor
-     * throws.
+     * calls, once per operation and sink, on the operation's thread, after the operation has committed. The default
+     * makes the {@link AccessLogEntry} and passes it to {@link #record(AccessLogEntry, long)}, so most sinks never
+     * see this method. A sink that keeps the fields rather than the object (the in-memory access log) overrides it
+     * and spares every operation an allocation; it still implements {@link #record(AccessLogEntry)} (and, if it
+     * orders entries, {@link #record(AccessLogEntry, long)}), because tools and wrappers call those, and all three
+     * must record the same thing. A sink that wraps another passes all three on, or the wrapped sink's override is
+     * never used. An override keeps the contract of the class (thread-safe, fast, failures counted and logged by the
+     * engine) and throws {@link NullPointerException} for a null {@code action}, as the entry's constructor does.
      *
      * @param nanoTime the operation's stamp, as for {@link #record(AccessLogEntry, long)}
-     * @param timestampMillis {@link AccessLogEntry#timestampMillis()}
-     * @param agentId {@link AccessLogEntry#agentId()}
-     * @param action {@link AccessLogEntry#action()}; never null
-     * @param namespace {@link AccessLogEntry#namespace()}
-     * @param key {@link AccessLogEntry#key()}
-     * @param success {@link AccessLogEntry#success()}
-     * @param error {@link AccessLogEntry#error()}
+     * @param timestampMillis when it happened, in epoch milliseconds: {@link AccessLogEntry#timestampMillis()}
+     * @param agentId who did it; null only when the caller passed none
+     * @param action the operation; never null
+     * @param namespace where; null only when the caller passed none
+     * @param key the key, or null when the operation concerns no single key
+     * @param success whether the operation succeeded
+     * @param error why it failed; null on success
      * @since 1.2
      */
     default void record(long nanoTime, long timestampMillis, String agentId, AccessAction action, String namespace,

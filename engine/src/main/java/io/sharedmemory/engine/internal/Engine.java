@@ -1164,9 +1164,15 @@ public final class Engine implements SharedMemory {
      */
     private void audit(PluginSet p, long nanos, long now, String agentId, AccessAction action, String namespace,
                        String key, boolean success, String error) {
+        AuditSink[] sinks = p.auditSinks();
+        if (sinks.length == 0) {
+            return;
+        }
+        // refused before any sink runs, as the entry's constructor did when the engine made the entry here
+        Objects.requireNonNull(action, "action");
         // the fields, not an entry: whether an entry object would be optimized away depends on the compiler
         // inlining the sink into each operation, which it declines once this method's own code has grown big
-        for (AuditSink sink : p.auditSinks()) {
+        for (AuditSink sink : sinks) {
             try {
                 sink.record(nanos, now, agentId, action, namespace, key, success, error);
             } catch (VirtualMachineError fatal) {

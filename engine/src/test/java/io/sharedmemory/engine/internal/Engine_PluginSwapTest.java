@@ -217,6 +217,10 @@ class Engine_PluginSwapTest {
         assertFalse(engine.delete("nowhere", "k", "a"));
 
         assertEquals(4, fields.entries.size());
+        AccessLogEntry write = fields.entries.get(0);
+        assertEquals(new AccessLogEntry(write.timestampMillis(), "a", AccessAction.WRITE, "ns", "k", true, null), write);
+        assertEquals(new AccessLogEntry(fields.entries.get(3).timestampMillis(), "a", AccessAction.DELETE, "nowhere",
+                "k", false, "Namespace \"nowhere\" does not exist"), fields.entries.get(3));
         assertEquals(stamped.entries, fields.entries);
         assertEquals(stamped.stamps.stream().map(s -> s[0]).toList(), fields.stamps);
         assertEquals(List.of(AccessAction.WRITE, AccessAction.READ, AccessAction.READ, AccessAction.DELETE),
@@ -225,8 +229,14 @@ class Engine_PluginSwapTest {
 
         fields.failing = true;
         long before = engine.getStats().auditFailures();
-        assertTrue(engine.write("ns", "k", 2, "a").isWritten());
-        assertEquals(before + 1, engine.getStats().auditFailures());
+        try (EngineLogCapture logged = EngineLogCapture.open()) {
+            assertTrue(engine.write("ns", "k", 2, "a").isWritten());
+            assertEquals(before + 1, engine.getStats().auditFailures());
+            // the failure is logged with the entry the sink was given
+            assertEquals(1, logged.records().size());
+            String text = logged.records().get(0).getMessage();
+            assertTrue(text.contains(FieldsSink.class.getName()) && text.contains(" a WRITE ns/k OK"), text);
+        }
         // the other sinks still received the entry
         assertEquals(5, stamped.entries.size());
         assertEquals(2, (int) engine.read("ns", "k", "a"));
