@@ -112,6 +112,18 @@ class InMemoryAccessLog_ConcurrencyTest {
                 "ns-" + n % 5, Integer.toString(n), n % 3 != 0, n % 3 != 0 ? null : "error-" + n);
     }
 
+    /** Every entry is the one its number was recorded with, and the numbers follow one another. */
+    private static void assertWholeAndConsecutive(List<AccessLogEntry> seen) {
+        int previous = -1;
+        for (AccessLogEntry e : seen) {
+            int n = Integer.parseInt(e.key());
+            assertEquals(numbered(n), e, "a torn entry");
+            int before = previous;
+            assertTrue(before < 0 || n == before + 1, () -> "a gap or a wrong order after " + before + ": " + seen);
+            previous = n;
+        }
+    }
+
     @Test
     void query_whileTheOwnerReplacesItsChunks_returnsWholeConsecutiveEntriesOnly() throws Exception {
         // capacity 8: the writer's own ring of three chunks of four entries; each place gets a new chunk every 12
@@ -126,13 +138,7 @@ class InMemoryAccessLog_ConcurrencyTest {
             while (!done.get()) {
                 List<AccessLogEntry> seen = log.query(AccessLogQuery.all());
                 assertTrue(seen.size() <= 8, () -> seen.size() + " entries");
-                int previous = -1;
-                for (AccessLogEntry e : seen) {
-                    int n = Integer.parseInt(e.key());
-                    assertEquals(numbered(n), e, "a torn entry");
-                    assertTrue(previous < 0 || n == previous + 1, () -> "a gap or a wrong order: " + seen);
-                    previous = n;
-                }
+                assertWholeAndConsecutive(seen);
                 nonEmpty += seen.isEmpty() ? 0 : 1;
             }
             return nonEmpty;
@@ -167,13 +173,7 @@ class InMemoryAccessLog_ConcurrencyTest {
             while (!done.get()) {
                 List<AccessLogEntry> seen = log.query(AccessLogQuery.all());
                 int recordedAfter = recorded.get();
-                int previous = -1;
-                for (AccessLogEntry e : seen) {
-                    int n = Integer.parseInt(e.key());
-                    assertEquals(numbered(n), e, "a torn entry");
-                    assertTrue(previous < 0 || n == previous + 1, () -> "a gap or a wrong order at " + e.key());
-                    previous = n;
-                }
+                assertWholeAndConsecutive(seen);
                 if (recordedAfter <= capacity) {
                     // nothing is replaced before the capacity is reached: the run starts at the first entry
                     assertTrue(seen.isEmpty() || "0".equals(seen.get(0).key()), "an entry lost while the ring grew");
