@@ -16,9 +16,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * One thread records three entries into a log of capacity 1 — its own ring of two one-entry chunks, written with plain
- * stores, the third entry's chunk taking the first one's place — while another queries. Every field of entry n is derived from n, so a
- * query that mixed two entries is caught. r1 = the entry the query returned (0 when none, -1 when torn), r2 = how
- * many it returned.
+ * stores, the third entry's chunk taking the first one's place — while another queries. Every field of entry n is
+ * derived from n, so a query that mixed two entries is caught. r1 = the entry the query returned (0 when none, -1
+ * when torn), r2 = how many it returned.
  */
 @JCStressTest
 @Outcome(id = {"0, 0", "1, 1", "2, 1", "3, 1"}, expect = Expect.ACCEPTABLE,

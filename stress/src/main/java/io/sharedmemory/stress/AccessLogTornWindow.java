@@ -16,9 +16,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * One thread records four entries into a log of capacity 2 — its own ring of three one-entry chunks, so entry 4 takes
- * the place of entry 1 — while another queries the whole window. Every field of entry n is derived from n. The query must
- * return whole entries, consecutive and oldest first: r1 = the first, r2 = the last (0, 0 when none; -1 when an entry
- * is torn or the run has a gap or is out of order).
+ * the place of entry 1 — while another queries the whole window. Every field of entry n is derived from n. The query
+ * must return whole entries, consecutive and oldest first: r1 = the first, r2 = the last (0, 0 when none; -1 when an
+ * entry is torn or the run has a gap or is out of order).
  */
 @JCStressTest
 @Outcome(id = {"0, 0", "1, 1", "2, 2", "3, 3", "4, 4"}, expect = Expect.ACCEPTABLE,

@@ -184,7 +184,8 @@ final class SegmentedEntryStore implements EntryStore {
         return null;
     }
 
-    private Node node(String key) {
+    /** The key's node, or null; package-private so that a test can tell an update in place from a new node. */
+    Node node(String key) {
         int h = spread(key.hashCode());
         Node[] tab = segmentOf(h).table;
         return find((Node) BIN.getAcquire(tab, h & (tab.length - 1)), h, key);

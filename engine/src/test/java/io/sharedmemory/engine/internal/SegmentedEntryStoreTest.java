@@ -143,15 +143,18 @@ class SegmentedEntryStoreTest {
     }
 
     @Test
-    void aWriteOfAStoredKey_updatesItsNodeInPlace_andAReaderOfTheOldChainKeepsAWholeEntry() {
+    void aWriteOfAStoredKey_updatesItsNodeInPlace_andAnEntryReadBeforeStaysAsItWas() {
         SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
         put(store, "k", "v1");
         MemoryEntry first = store.get("k");
+        SegmentedEntryStore.Node node = store.node("k");
         put(store, "k", "v2");
+        assertSame(node, store.node("k"), "a new node for a stored key");
         assertEquals("v2", store.get("k").value());
         assertEquals(2, store.get("k").version());
         assertEquals("v2", store.valueAt("k", 0));
         assertEquals(1, first.version());
+        assertEquals("v1", first.value());
         assertEquals(1, store.size());
     }
 
