@@ -19,9 +19,10 @@ public enum AccessAction {
     /** {@code updatePermissions}. */
     UPDATE_PERMISSIONS,
     /**
-     * {@code createNamespace} refused for a bad name (an addition to the specification's actions). A namespace created
-     * or reconfigured is not an agent's access and is not recorded, as in the specification: it fires
-     * {@link EventType#NAMESPACE_CREATED}.
+     * {@code createNamespace}: by an agent ({@link SharedMemory#createNamespace(String, NamespaceConfig, String)},
+     * created, reconfigured or refused), or by the application when refused for a bad name (an addition to the
+     * specification's actions). A namespace the application creates or reconfigures is not an agent's access and is
+     * not recorded, as in the specification: it fires {@link EventType#NAMESPACE_CREATED}.
      */
     CREATE_NAMESPACE,
     /** An entry removed by expiry, one record per key (an addition to the specification's actions). */

@@ -31,6 +31,21 @@ public interface AgentSession extends AutoCloseable {
     /** @return whether the session still works (not closed, not expired) */
     boolean isOpen();
 
+    /**
+     * See {@link SharedMemory#createNamespace(String, NamespaceConfig, String)}: creates a namespace with this agent as
+     * its admin, or reconfigures one this agent administers.
+     *
+     * @since 1.1
+     */
+    boolean createNamespace(String name, NamespaceConfig config);
+
+    /**
+     * See {@link SharedMemory#permission(String, String)}.
+     *
+     * @since 1.1
+     */
+    Permission permission(String namespace);
+
     /** See {@link SharedMemory#write(String, String, Object, String)}. */
     WriteResult write(String namespace, String key, Object value);
 

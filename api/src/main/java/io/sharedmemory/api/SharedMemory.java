@@ -138,6 +138,46 @@ public interface SharedMemory extends AutoCloseable {
     void createNamespace(String name, NamespaceConfig config);
 
     /**
+     * Creates a namespace on behalf of an agent, or reconfigures an existing one — the form every surface that acts as
+     * an agent (the shell, HTTP) uses, where {@link #createNamespace(String, NamespaceConfig)} is the application's.
+     *
+     * <p>A new namespace may be created by any agent; the agent becomes its admin (the configuration's permissions
+     * with {@code agentId → ADMIN} added, unless the configuration names the agent itself). An existing namespace is
+     * reconfigured (keeping its data, as {@link #createNamespace(String, NamespaceConfig)} does) only when the agent
+     * holds {@link Permission#ADMIN} on it, checked under the same barrier as the other administrative operations;
+     * the agent stays its admin unless the new configuration names it. Both outcomes and every refusal are recorded
+     * in the access log as {@link AccessAction#CREATE_NAMESPACE}; both fire {@code namespace:created} with the agent.
+     * Under {@link IdentityMode#AUTHENTICATED} a bare agent id is refused: use
+     * {@link AgentSession#createNamespace(String, NamespaceConfig)}.
+     *
+     * @param name the namespace
+     * @param config its configuration; not null
+     * @param agentId the acting agent
+     * @return true when the namespace was created, false when an existing one was reconfigured
+     * @throws AccessDeniedException when the namespace exists and the agent is not its admin, or a bare id is refused;
+     *         nothing changed
+     * @throws InvalidInputException when the name or the agent id breaks the limits
+     * @throws NullPointerException when the configuration is null
+     * @throws IllegalStateException when the memory has been destroyed
+     * @throws SharedMemoryException when an audit sink is required and none is present
+     * @since 1.1
+     */
+    boolean createNamespace(String name, NamespaceConfig config, String agentId);
+
+    /**
+     * The permission an agent has in a namespace, as every operation checks it (the highest-ranked permission provider
+     * asked with the namespace's current configuration; none present, failing or answering null → {@code NONE}). A
+     * query about the configuration, like {@link #getNamespaceConfig}: not recorded in the access log.
+     *
+     * @param namespace the namespace
+     * @param agentId the agent
+     * @return the effective permission; {@link Permission#NONE} when the namespace does not exist or an argument
+     *         breaks the limits
+     * @since 1.1
+     */
+    Permission permission(String namespace, String agentId);
+
+    /**
      * @param name a namespace
      * @return its current configuration (with the permissions as last updated), or empty when it does not exist
      */

@@ -214,6 +214,81 @@ public final class Engine implements SharedMemory {
     }
 
     @Override
+    public boolean createNamespace(String name, NamespaceConfig config, String agentId) {
+        if (bareRefused(agentId, AccessAction.CREATE_NAMESPACE, name, null)) {
+            throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+        }
+        return createNamespace0(name, config, agentId);
+    }
+
+    boolean createNamespace0(String name, NamespaceConfig config, String agentId) {
+        long nanos = System.nanoTime();
+        long now = millisAt(nanos);
+        PluginSet p = registry.plugins();
+        String err = firstError(Names.checkNamespace(name), checkAgent(agentId));
+        if (err != null) {
+            audit(p, nanos, now, agentId, AccessAction.CREATE_NAMESPACE, name, null, false, err);
+            throw new InvalidInputException(err);
+        }
+        Objects.requireNonNull(config, "config");
+        if (destroyed) {
+            throw new IllegalStateException("This shared memory has been destroyed");
+        }
+        requireAudit(p);
+        NamespaceConfig withAdmin = config.permissions().containsKey(agentId) ? config
+                : config.toBuilder().permission(agentId, Permission.ADMIN).build();
+        for (;;) {
+            Namespace existing = namespaces.get(name);
+            if (existing == null) {
+                Namespace created = new Namespace(name, withAdmin);
+                if (namespaces.putIfAbsent(name, created) == null) {
+                    if (destroyed) {
+                        created.deleted = true;
+                        namespaces.remove(name, created);
+                        throw new IllegalStateException("This shared memory has been destroyed");
+                    }
+                    audit(p, nanos, now, agentId, AccessAction.CREATE_NAMESPACE, name, null, true, null);
+                    hub.publish(EventType.NAMESPACE_CREATED, name, null, agentId, null, null, now);
+                    return true;
+                }
+                continue;
+            }
+            boolean admin;
+            long stamp = existing.gate.writeLock();
+            try {
+                if (existing.deleted) {
+                    continue;
+                }
+                // under the gate, as every administrative check: a revoke that returned is in force here
+                admin = permission(p, name, agentId, existing.config).implies(Permission.ADMIN);
+                if (admin) {
+                    existing.configure(withAdmin);
+                    endUnreadableSubscriptions(p, existing);
+                }
+            } finally {
+                existing.gate.unlockWrite(stamp);
+            }
+            if (!admin) {
+                audit(p, nanos, now, agentId, AccessAction.CREATE_NAMESPACE, name, null, false, DENIED_TEXT);
+                throw new AccessDeniedException(DENIED_TEXT + ": agent \"" + agentId
+                        + "\" may not reconfigure namespace \"" + name + "\" (it needs admin)");
+            }
+            audit(p, nanos, now, agentId, AccessAction.CREATE_NAMESPACE, name, null, true, null);
+            hub.publish(EventType.NAMESPACE_CREATED, name, null, agentId, null, null, now);
+            return false;
+        }
+    }
+
+    @Override
+    public Permission permission(String namespace, String agentId) {
+        if (namespace == null || agentId == null || Names.checkAgent(agentId) != null) {
+            return Permission.NONE;
+        }
+        Namespace ns = namespaces.get(namespace);
+        return ns == null ? Permission.NONE : permission(registry.plugins(), namespace, agentId, ns.config);
+    }
+
+    @Override
     public Optional<NamespaceConfig> getNamespaceConfig(String name) {
         Namespace n = name == null ? null : namespaces.get(name);
         return n == null ? Optional.empty() : Optional.of(n.config);
@@ -642,6 +717,10 @@ public final class Engine implements SharedMemory {
                 audit(p, nanos, now, agentId, AccessAction.CLEAR, namespace, null, false, missing(namespace));
                 return false;
             }
+            if (!stillAdmin(p, ns, agentId)) {
+                audit(p, nanos, now, agentId, AccessAction.CLEAR, namespace, null, false, DENIED_TEXT);
+                return false;
+            }
             EventJournal j = ns.journalWithConsumers();
             Instant at = Instant.ofEpochMilli(now);
             ns.store.forEach((k, e) -> {
@@ -679,6 +758,10 @@ public final class Engine implements SharedMemory {
         try {
             if (ns.deleted) {
                 audit(p, nanos, now, agentId, AccessAction.DELETE_NAMESPACE, namespace, null, false, missing(namespace));
+                return false;
+            }
+            if (!stillAdmin(p, ns, agentId)) {
+                audit(p, nanos, now, agentId, AccessAction.DELETE_NAMESPACE, namespace, null, false, DENIED_TEXT);
                 return false;
             }
             ns.deleted = true;
@@ -732,6 +815,11 @@ public final class Engine implements SharedMemory {
                         missing(namespace));
                 return false;
             }
+            if (!stillAdmin(p, ns, requestingAgentId)) {
+                audit(p, nanos, now, requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null, false,
+                        DENIED_TEXT);
+                return false;
+            }
             ns.configure(ns.config.toBuilder().permissions(changes).build());
             endUnreadableSubscriptions(p, ns);
         } finally {
@@ -740,6 +828,14 @@ public final class Engine implements SharedMemory {
         audit(p, nanos, now, requestingAgentId, AccessAction.UPDATE_PERMISSIONS, namespace, null, true, null);
         hub.publish(EventType.NAMESPACE_PERMISSIONS_UPDATED, namespace, null, requestingAgentId, changes, null, now);
         return true;
+    }
+
+    /**
+     * Under the namespace's exclusive gate: the admin check that counts. The one before the gate only spares a
+     * refused caller the wait; a revoke that returned while this caller waited for the gate is in force here.
+     */
+    private boolean stillAdmin(PluginSet p, Namespace ns, String agentId) {
+        return permission(p, ns.name, agentId, ns.config).implies(Permission.ADMIN);
     }
 
     /** Checks the arguments and the admin permission of an administrative operation; audits a refusal. */

@@ -5,6 +5,7 @@ import io.sharedmemory.api.AccessDeniedException;
 import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.ChangeEvent;
 import io.sharedmemory.api.MemoryEntry;
+import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.Subscription;
 import io.sharedmemory.api.WriteOptions;
@@ -63,6 +64,20 @@ final class EngineSession implements AgentSession {
             engine.auditSessionRefusal(agentId, action, namespace, key, why);
         }
         return why;
+    }
+
+    @Override
+    public boolean createNamespace(String name, NamespaceConfig config) {
+        String why = refusal(AccessAction.CREATE_NAMESPACE, name, null);
+        if (why != null) {
+            throw new AccessDeniedException(why);
+        }
+        return engine.createNamespace0(name, config, agentId);
+    }
+
+    @Override
+    public Permission permission(String namespace) {
+        return isOpen() ? engine.permission(namespace, agentId) : Permission.NONE;
     }
 
     @Override

@@ -38,6 +38,16 @@ public abstract class ForwardingSharedMemory implements SharedMemory {
     }
 
     @Override
+    public boolean createNamespace(String name, NamespaceConfig config, String agentId) {
+        return delegate().createNamespace(name, config, agentId);
+    }
+
+    @Override
+    public Permission permission(String namespace, String agentId) {
+        return delegate().permission(namespace, agentId);
+    }
+
+    @Override
     public Optional<NamespaceConfig> getNamespaceConfig(String name) {
         return delegate().getNamespaceConfig(name);
     }
