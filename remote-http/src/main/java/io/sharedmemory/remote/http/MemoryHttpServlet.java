@@ -34,11 +34,13 @@ import java.util.Objects;
  * {@link RemoteSettings#maxBodyBytes()} is refused with a 4xx and a JSON {@code {"error","message"}} body before
  * anything changes. Changes stream as Server-Sent Events ({@link ChangeFeeds} has the ids and resume rules).
  *
- * <p>{@link #destroy()} ends every change stream.
+ * <p>{@link #destroy()} ends every change stream; it is idempotent.
  */
 public final class MemoryHttpServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
+    private final transient java.util.concurrent.atomic.AtomicBoolean destroyed =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final transient BearerSessions sessions;
     private final transient ChangeFeeds feeds;
     private final transient Api api;
@@ -74,6 +76,9 @@ public final class MemoryHttpServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        if (!destroyed.compareAndSet(false, true)) {
+            return;
+        }
         feeds.close();
         sessions.clear();
         super.destroy();

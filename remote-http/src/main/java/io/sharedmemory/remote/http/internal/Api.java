@@ -2,7 +2,6 @@ package io.sharedmemory.remote.http.internal;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessDeniedException;
-import io.sharedmemory.api.AccessLogEntry;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.InvalidInputException;
@@ -16,6 +15,7 @@ import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.json.Json;
+import io.sharedmemory.remote.http.AgentViews;
 import io.sharedmemory.remote.http.BearerSessions;
 import io.sharedmemory.remote.http.JsonViews;
 import io.sharedmemory.remote.http.KeyPage;
@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +96,7 @@ public final class Api {
         } else if (n == 1 && first.equals("namespaces")) {
             if (allow(req, "GET", "POST").equals("GET")) {
                 Requests.onlyParams(req, Set.of());
-                reply(resp, 200, Map.of("namespaces", namespaces(s, Permission.READ)));
+                reply(resp, 200, Map.of("namespaces", AgentViews.namespaces(memory, s)));
             } else {
                 createNamespace(req, resp, s);
             }
@@ -286,22 +285,7 @@ public final class Api {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("agentId", s.agentId());
         out.put("expiresAt", s.expiresAt().toString());
-        out.put("namespaces", namespaces(s, Permission.READ));
-        return out;
-    }
-
-    /** @return the namespaces where the agent has at least {@code least}, with its permission there */
-    public List<Map<String, Object>> namespaces(AgentSession s, Permission least) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String name : memory.getNamespaces()) {
-            Permission p = s.permission(name);
-            if (p.implies(least) && p != Permission.NONE) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", name);
-                m.put("permission", JsonViews.permission(p));
-                out.add(m);
-            }
-        }
+        out.put("namespaces", AgentViews.namespaces(memory, s));
         return out;
     }
 
@@ -476,27 +460,7 @@ public final class Api {
             }
             q.success(Boolean.valueOf(success));
         }
-        return Map.of("entries", readableAccessLog(s, q.build(), limit));
-    }
-
-    /**
-     * @return the newest {@code limit} entries matching the query that the agent may see: those of namespaces it may
-     *         read now, and its own entries that name no namespace
-     */
-    public List<Map<String, Object>> readableAccessLog(AgentSession s, AccessLogQuery query, int limit) {
-        List<AccessLogEntry> all = memory.getAccessLog(query);
-        Map<String, Boolean> readable = new HashMap<>();
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
-            AccessLogEntry e = all.get(i);
-            boolean visible = e.namespace() == null ? s.agentId().equals(e.agentId())
-                    : readable.computeIfAbsent(e.namespace(), ns -> s.permission(ns).implies(Permission.READ));
-            if (visible) {
-                out.add(JsonViews.accessLogEntry(e));
-            }
-        }
-        java.util.Collections.reverse(out);
-        return out;
+        return Map.of("entries", AgentViews.readableAccessLog(memory, s, q.build(), limit));
     }
 
     private Map<String, Object> stats(AgentSession s) {
@@ -570,29 +534,14 @@ public final class Api {
     }
 
     /**
-     * Why the engine refused: the session ended (401), a name out of the limits (422), no such namespace (404), too
-     * little permission (403); or a 500 placeholder when none of these holds, for the caller to replace (a missing
-     * key) — never sent as such.
+     * Why the engine refused ({@link AgentViews#whyNot}); a 500 placeholder when none of the reasons holds, for the
+     * caller to replace (a missing key) — never sent as such.
      */
     private ApiException whyNot(AgentSession s, String ns, String key, Permission needed, String what) {
-        if (!s.isOpen()) {
-            return unauthenticated("the session of this token ended (expired or revoked)", true);
-        }
-        String bad = NameRules.checkName("the namespace name", ns);
-        if (bad == null && key != null) {
-            bad = NameRules.checkKey(key);
-        }
-        if (bad != null) {
-            return ApiException.invalid(bad);
-        }
-        if (memory.getNamespaceConfig(ns).isEmpty()) {
-            return ApiException.notFound("namespace \"" + ns + "\" does not exist");
-        }
-        if (!s.permission(ns).implies(needed)) {
-            return ApiException.forbidden(s.agentId() + " may not " + what + " " + (key == null ? "" : "\"" + key
-                    + "\" in ") + "namespace \"" + ns + "\" (needs " + JsonViews.permission(needed) + ")");
-        }
-        return new ApiException(500, "internal", "refused for a reason the server could not tell");
+        return AgentViews.whyNot(memory, s, ns, key, needed, what)
+                .map(r -> r.status() == 401 ? unauthenticated(r.message(), true)
+                        : new ApiException(r.status(), r.error(), r.message()))
+                .orElseGet(() -> new ApiException(500, "internal", "refused for a reason the server could not tell"));
     }
 
     private static String allow(HttpServletRequest req, String... methods) {

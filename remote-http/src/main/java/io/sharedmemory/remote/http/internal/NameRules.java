@@ -6,16 +6,16 @@ import io.sharedmemory.api.SharedMemory;
  * The limits on names, keys and agent ids as {@link SharedMemory}'s Javadoc documents them. Used only to say why the
  * engine refused something (to choose 422 over 404 or 403), never to refuse on its own: the engine decides.
  */
-final class NameRules {
+public final class NameRules {
     private NameRules() {
     }
 
     /** @return null when within the limits, else why not */
-    static String checkName(String what, String s) {
+    public static String checkName(String what, String s) {
         return check(what, s, SharedMemory.MAX_NAME_LENGTH);
     }
 
-    static String checkKey(String key) {
+    public static String checkKey(String key) {
         return check("key", key, SharedMemory.MAX_KEY_LENGTH);
     }
 
