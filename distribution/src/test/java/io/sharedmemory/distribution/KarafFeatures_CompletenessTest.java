@@ -47,7 +47,34 @@ class KarafFeatures_CompletenessTest {
             Map.entry("org.apache.felix.metatype", "optional"),
             Map.entry("org.apache.felix.gogo.runtime", "console"),
             Map.entry("org.apache.felix.gogo.shell", "console"),
-            Map.entry("org.apache.felix.gogo.command", "console"));
+            Map.entry("org.apache.felix.gogo.command", "console"),
+            Map.entry("slf4j.api", "boot"),
+            Map.entry("slf4j.simple", "boot"),
+            Map.entry("org.apache.aries.spifly.dynamic.framework.extension", "optional"));
+
+    /**
+     * Third-party bundles that Karaf does not have and our features install themselves (the remote surface: Jetty 12
+     * and the MCP SDK with their libraries), by bundle symbolic name → the Maven groupId/artifactId of the feature's
+     * {@code mvn:} URL (Pax Logging serves slf4j in Karaf; SPI Fly is then not needed).
+     */
+    private static final Map<String, String> THIRD_PARTY = Map.ofEntries(
+            Map.entry("org.apache.felix.http.jetty12", "org.apache.felix/org.apache.felix.http.jetty12"),
+            Map.entry("org.apache.felix.http.servlet-api", "org.apache.felix/org.apache.felix.http.servlet-api"),
+            Map.entry("org.apache.commons.commons-io", "commons-io/commons-io"),
+            Map.entry("org.apache.commons.commons-fileupload", "commons-fileupload/commons-fileupload"),
+            Map.entry("com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core/jackson-core"),
+            Map.entry("com.fasterxml.jackson.core.jackson-annotations", "com.fasterxml.jackson.core/jackson-annotations"),
+            Map.entry("com.fasterxml.jackson.core.jackson-databind", "com.fasterxml.jackson.core/jackson-databind"),
+            Map.entry("com.fasterxml.jackson.dataformat.jackson-dataformat-yaml",
+                    "com.fasterxml.jackson.dataformat/jackson-dataformat-yaml"),
+            Map.entry("org.yaml.snakeyaml", "org.yaml/snakeyaml"),
+            Map.entry("com.ethlo.time.itu", "com.ethlo.time/itu"),
+            Map.entry("com.networknt.json-schema-validator", "com.networknt/json-schema-validator"),
+            Map.entry("org.jspecify.jspecify", "org.jspecify/jspecify"),
+            Map.entry("reactive-streams", "org.reactivestreams/reactive-streams"),
+            Map.entry("io.projectreactor.reactor-core", "io.projectreactor/reactor-core"),
+            Map.entry("io.modelcontextprotocol.sdk.mcp-core", "io.modelcontextprotocol.sdk/mcp-core"),
+            Map.entry("io.modelcontextprotocol.sdk.mcp-json-jackson2", "io.modelcontextprotocol.sdk/mcp-json-jackson2"));
 
     /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
     private static Set<String> runBundles() throws IOException {
@@ -100,8 +127,14 @@ class KarafFeatures_CompletenessTest {
         assertEquals("features", d.getDocumentElement().getLocalName());
         assertEquals("sharedmemory-" + VERSION, d.getDocumentElement().getAttribute("name"));
         for (String url : featureBundleUrls()) {
-            assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION)),
-                    () -> "not a filtered mvn: URL of ours: " + url);
+            if (url.startsWith("mvn:io.sharedmemory/")) {
+                assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION)),
+                        () -> "not a filtered mvn: URL of ours: " + url);
+            } else {
+                assertTrue(url.matches("mvn:[\\w.-]+/[\\w.-]+/\\d[\\w.-]*")
+                                && THIRD_PARTY.values().stream().anyMatch(ga -> url.startsWith("mvn:" + ga + "/")),
+                        () -> "a third-party bundle must be a fixed-version mvn: URL listed in THIRD_PARTY: " + url);
+            }
         }
     }
 
@@ -135,10 +168,16 @@ class KarafFeatures_CompletenessTest {
         List<String> unaccounted = new ArrayList<>();
         for (String bsn : runBundles) {
             if (bsn.startsWith("io.sharedmemory.")) {
-                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length()) + "/"
+                String url = "mvn:io.sharedmemory/sharedmemory-"
+                        + bsn.substring("io.sharedmemory.".length()).replace('.', '-') + "/"
                         + VERSION;
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");
+                }
+            } else if (THIRD_PARTY.containsKey(bsn)) {
+                String ga = THIRD_PARTY.get(bsn);
+                if (urls.stream().noneMatch(u -> u.startsWith("mvn:" + ga + "/"))) {
+                    unaccounted.add(bsn + " (no mvn:" + ga + "/… in a feature)");
                 }
             } else {
                 String source = FROM_KARAF.get(bsn);
