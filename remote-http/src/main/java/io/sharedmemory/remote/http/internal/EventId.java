@@ -1,7 +1,7 @@
 package io.sharedmemory.remote.http.internal;
 
 /**
- * An event id, {@code <feed>-<seq>}: the feed that numbered the event and its number there.
+ * An event id, {@code <feed>-<seq>}: the feed that numbered the event (base-36 digits) and its number there.
  *
  * @param feed the feed's id
  * @param seq the event's number, 0 for "before the first event"
@@ -19,7 +19,8 @@ public record EventId(String feed, long seq) {
      */
     public static EventId parse(String id) {
         int dash = id.lastIndexOf('-');
-        if (dash <= 0 || dash == id.length() - 1 || id.length() > 64) {
+        if (dash <= 0 || dash == id.length() - 1 || id.length() > 64
+                || !id.substring(0, dash).chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z')) {
             throw new IllegalArgumentException("not an event id: \"" + id + "\"");
         }
         try {
