@@ -66,8 +66,20 @@ public final class MemoryMcpServlet extends HttpServlet {
     private final transient MemoryResources resources = new MemoryResources();
     private final transient HttpServletStreamableServerTransportProvider transport;
     private final transient McpSyncServer server;
-    private final transient Map<String, String> owners = new ConcurrentHashMap<>();
+    /** MCP session id → the agent that opened it, and when it was last used (System.nanoTime). */
+    private final transient Map<String, Owner> owners = new ConcurrentHashMap<>();
     private final int maxBodyBytes;
+
+    private static final long OWNER_IDLE_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+
+    private static final class Owner {
+        final String agentId;
+        volatile long lastUsed = System.nanoTime();
+
+        Owner(String agentId) {
+            this.agentId = agentId;
+        }
+    }
 
     /**
      * @param memory the memory to serve; its authenticator proves the tokens
@@ -131,12 +143,13 @@ public final class MemoryMcpServlet extends HttpServlet {
             return;
         }
         String mcpSession = req.getHeader(MCP_SESSION_ID);
-        if (mcpSession != null) {
-            String owner = owners.get(mcpSession);
-            if (owner != null && !owner.equals(session.agentId())) {
+        Owner owner = mcpSession == null ? null : owners.get(mcpSession);
+        if (owner != null) {
+            if (!owner.agentId.equals(session.agentId())) {
                 rpcError(resp, 404, null, -32001, "Session not found: " + mcpSession);
                 return;
             }
+            owner.lastUsed = System.nanoTime();
         }
         req.setAttribute(SESSION_ATTRIBUTE, session);
         HttpServletRequest forward = req;
@@ -154,15 +167,37 @@ public final class MemoryMcpServlet extends HttpServlet {
             SessionIdCapture capture = new SessionIdCapture(resp);
             transport.service(forward, capture);
             if (capture.sessionId() != null) {
-                owners.put(capture.sessionId(), session.agentId());
+                forgetIdleSessions();
+                owners.put(capture.sessionId(), new Owner(session.agentId()));
             }
             return;
         }
         transport.service(forward, resp);
-        if ("DELETE".equals(req.getMethod()) && mcpSession != null && resp.getStatus() == 200) {
+        if (mcpSession == null) {
+            return;
+        }
+        if ("DELETE".equals(req.getMethod()) && resp.getStatus() == 200) {
             owners.remove(mcpSession);
             resources.drop(mcpSession);
+        } else if (owner == null && resp.getStatus() < 400) {
+            // a session the SDK still serves whose binding was forgotten after an hour idle: bound to its next user
+            owners.putIfAbsent(mcpSession, new Owner(session.agentId()));
         }
+    }
+
+    /** Bounds the owners map: sessions unused for an hour (the SDK sweeps its own) lose their binding and watches. */
+    private void forgetIdleSessions() {
+        if (owners.size() < 256) {
+            return;
+        }
+        long now = System.nanoTime();
+        owners.entrySet().removeIf(e -> {
+            boolean idle = now - e.getValue().lastUsed > OWNER_IDLE_NANOS;
+            if (idle) {
+                resources.drop(e.getKey());
+            }
+            return idle;
+        });
     }
 
     /**
