@@ -20,7 +20,6 @@ import io.sharedmemory.remote.mcp.internal.McpJson;
 import io.sharedmemory.remote.mcp.internal.MemoryResources;
 import io.sharedmemory.remote.mcp.internal.MemoryTools;
 import io.sharedmemory.remote.mcp.internal.SessionIdCapture;
-import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,8 +63,11 @@ public final class MemoryMcpServlet extends HttpServlet {
     private final transient BearerSessions sessions;
     private final transient ChangeFeeds feeds;
     private final transient MemoryResources resources = new MemoryResources();
-    private final transient HttpServletStreamableServerTransportProvider transport;
-    private final transient McpSyncServer server;
+    private final transient SharedMemory memory;
+    private final transient RemoteSettings settings;
+    private final transient List<String> allowedHosts;
+    private transient volatile HttpServletStreamableServerTransportProvider transport;
+    private transient McpSyncServer server;
     /** MCP session id → the agent that opened it, and when it was last used (System.nanoTime). */
     private final transient Map<String, Owner> owners = new ConcurrentHashMap<>();
     private final int maxBodyBytes;
@@ -92,38 +94,59 @@ public final class MemoryMcpServlet extends HttpServlet {
         this.maxBodyBytes = settings.maxBodyBytes();
         this.sessions = new BearerSessions(memory, settings.sessionCacheSize());
         this.feeds = new ChangeFeeds(settings);
-        McpJson json = new McpJson();
-        this.transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(json.jsonMapper())
-                .mcpEndpoint("/mcp")
-                .maxRequestSize(settings.maxBodyBytes())
-                .contextExtractor(req -> McpTransportContext.create(Map.of(MemoryTools.SESSION,
-                        Objects.requireNonNull(req.getAttribute(SESSION_ATTRIBUTE), "no session"))))
-                .securityValidator(DefaultServerTransportSecurityValidator.builder()
-                        .allowedHosts(List.copyOf(allowedHosts))
-                        .allowedOrigins(settings.allowedOrigins())
-                        .build())
-                .keepAliveInterval(Duration.ofSeconds(30))
-                .build();
-        resources.transport(transport);
-        this.server = McpServer.sync(transport)
-                .serverInfo("sharedmemory", "1.0.0")
-                .instructions("Shared memory for agents: namespaces of key -> JSON value entries, with per-agent "
-                        + "permissions. You act as the agent of your token (whoami). Use get/put with "
-                        + "expected_version for safe updates; poll_changes to follow a namespace.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(true, false).build())
-                .jsonMapper(json.jsonMapper())
-                .jsonSchemaValidator(json.schemaValidator())
-                .validateToolInputs(true)
-                .tools(new MemoryTools(memory, feeds).all())
-                .resourceTemplates(resources.template())
-                .build();
+        this.memory = memory;
+        this.settings = settings;
+        this.allowedHosts = List.copyOf(allowedHosts);
     }
 
-    @Override
-    public void init(ServletConfig config) throws ServletException {
-        super.init(config);
-        transport.init(config);
+    /**
+     * The SDK's transport and server, built on the first request: building them (Jackson, the schema validator,
+     * Reactor) costs about half a second of CPU, which a platform starting up spends better on answering sooner.
+     */
+    private HttpServletStreamableServerTransportProvider transport() throws ServletException {
+        HttpServletStreamableServerTransportProvider t = transport;
+        if (t != null) {
+            return t;
+        }
+        synchronized (this) {
+            if (transport == null) {
+                if (destroyed.get()) {
+                    throw new ServletException("the MCP server is stopped");
+                }
+                McpJson json = new McpJson();
+                t = HttpServletStreamableServerTransportProvider.builder()
+                        .jsonMapper(json.jsonMapper())
+                        .mcpEndpoint("/mcp")
+                        .maxRequestSize(settings.maxBodyBytes())
+                        .contextExtractor(req -> McpTransportContext.create(Map.of(MemoryTools.SESSION,
+                                Objects.requireNonNull(req.getAttribute(SESSION_ATTRIBUTE), "no session"))))
+                        .securityValidator(DefaultServerTransportSecurityValidator.builder()
+                                .allowedHosts(allowedHosts)
+                                .allowedOrigins(settings.allowedOrigins())
+                                .build())
+                        .keepAliveInterval(Duration.ofSeconds(30))
+                        .build();
+                resources.transport(t);
+                server = McpServer.sync(t)
+                        .serverInfo("sharedmemory", "1.0.0")
+                        .instructions("Shared memory for agents: namespaces of key -> JSON value entries, with "
+                                + "per-agent permissions. You act as the agent of your token (whoami). Use get/put "
+                                + "with expected_version for safe updates; poll_changes to follow a namespace.")
+                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(true, false)
+                                .build())
+                        .jsonMapper(json.jsonMapper())
+                        .jsonSchemaValidator(json.schemaValidator())
+                        .validateToolInputs(true)
+                        .tools(new MemoryTools(memory, feeds).all())
+                        .resourceTemplates(resources.template())
+                        .build();
+                if (getServletConfig() != null) {
+                    t.init(getServletConfig());
+                }
+                transport = t;
+            }
+            return transport;
+        }
     }
 
     @Override
@@ -165,14 +188,14 @@ public final class MemoryMcpServlet extends HttpServlet {
         }
         if (mcpSession == null && "POST".equals(req.getMethod())) {
             SessionIdCapture capture = new SessionIdCapture(resp);
-            transport.service(forward, capture);
+            transport().service(forward, capture);
             if (capture.sessionId() != null) {
                 forgetIdleSessions();
                 owners.put(capture.sessionId(), new Owner(session.agentId()));
             }
             return;
         }
-        transport.service(forward, resp);
+        transport().service(forward, resp);
         if (mcpSession == null) {
             return;
         }
@@ -290,7 +313,11 @@ public final class MemoryMcpServlet extends HttpServlet {
             return;
         }
         resources.close();
-        server.close();
+        synchronized (this) {
+            if (server != null) {
+                server.close();
+            }
+        }
         feeds.close();
         sessions.clear();
         super.destroy();
