@@ -180,6 +180,14 @@ class MemoryMcpServlet_JavaClientTest {
             assertEquals("DENIED", call(bob, "put", Map.of("namespace", "notes", "key", "x", "value", 1), true)
                     .get("status"));
             assertEquals("forbidden", call(bob, "poll_changes", Map.of("namespace", "notes"), true).get("error"));
+            assertEquals("forbidden", call(bob, "list_keys", Map.of("namespace", "notes"), true).get("error"));
+            assertEquals("forbidden", call(bob, "delete", Map.of("namespace", "notes", "key", "n1"), true)
+                    .get("error"));
+            assertEquals("forbidden", call(bob, "broadcast", Map.of("namespace", "notes", "message", "x"), true)
+                    .get("error"));
+            assertEquals(List.of(), call(bob, "read_access_log", Map.of("namespace", "notes"), false).get("entries"));
+            assertEquals(List.of(), call(bob, "read_access_log", Map.of("agent_id", "alice"), false).get("entries"));
+            assertEquals("bob", call(bob, "whoami", Map.of(), false).get("agentId"));
             assertThrows(RuntimeException.class, () -> bob.subscribeResource(
                     new McpSchema.SubscribeRequest("memory://notes/n1")));
             // an agent_id argument is not part of any schema: refused by validation, not believed
