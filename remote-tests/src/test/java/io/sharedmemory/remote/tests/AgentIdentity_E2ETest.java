@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Two agents with different tokens cannot act as each other: bob, holding his own token, tries every route on alice's
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * path, a sign-in with her name — and nothing of alice's is read, changed or listed. The engine runs in its default
  * {@code trusted} identity mode, where a bare agent id would be believed: only the token decides.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class AgentIdentity_E2ETest {
     private static final String NS = "alice-private";
     private static final String KEY = "/v1/namespaces/" + NS + "/entries/secret";

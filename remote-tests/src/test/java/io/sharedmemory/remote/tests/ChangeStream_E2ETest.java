@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code GET /v1/namespaces/{ns}/changes} on the running distribution: events in commit order with consecutive ids,
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * agent's, heartbeats, an {@code end} event when the namespace goes, and a client that stops reading neither blocks
  * writers nor other streams.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ChangeStream_E2ETest {
     private static String base;
     private static Http http;
@@ -223,14 +225,15 @@ class ChangeStream_E2ETest {
 
             // now the stalled client reads: it was told it missed events, then it catches up to the last one
             stalled.setSoTimeout(30_000);
-            String body = readChunkedUntil(stalled, "\"v\":" + n + ",");
+            String body = readChunkedUntil(stalled, java.util.regex.Pattern.compile("\"v\":" + n + "[,}]"));
             boolean gap = body.contains("\nevent: gap\n");
             assertTrue(gap, "the stalled stream was told of the events it missed");
         }
     }
 
-    /** Reads a chunked HTTP/1.1 response body from the socket until it contains {@code marker}. */
-    private static String readChunkedUntil(Socket socket, String marker) throws java.io.IOException {
+    /** Reads a chunked HTTP/1.1 response body from the socket until it contains {@code marker}; 60 s at most. */
+    private static String readChunkedUntil(Socket socket, java.util.regex.Pattern marker) throws java.io.IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
                 socket.getInputStream()));
         String headers = line(in);
@@ -238,7 +241,11 @@ class ChangeStream_E2ETest {
             headers = line(in);
         }
         StringBuilder body = new StringBuilder();
-        while (body.indexOf(marker) < 0) {
+        while (!marker.matcher(body).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + marker + " within 60 s in: " + body.substring(Math.max(0,
+                        body.length() - 2000)));
+            }
             int size = Integer.parseInt(line(in).strip(), 16);
             byte[] chunk = new byte[size];
             in.readFully(chunk);

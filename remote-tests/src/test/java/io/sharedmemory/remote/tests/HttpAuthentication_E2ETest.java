@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every route but {@code POST /v1/sessions} needs a valid bearer token: missing, malformed, forged, tampered, expired
  * and foreign-key tokens are answered 401 with {@code WWW-Authenticate: Bearer} and change nothing; a token minted with
  * the server's key for a configured agent works, whoever minted it.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class HttpAuthentication_E2ETest {
     private static final List<String[]> ROUTES = List.of(
             new String[] {"GET", "/v1/whoami"}, new String[] {"GET", "/v1/namespaces"},

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The bad-input catalogue over HTTP: each malformed or out-of-limits request gets its documented 4xx status and a JSON
  * body {@code {"error","message"}} (for a write, the write result's {@code {"status","version","message"}}), and the
  * namespace — its entries, their versions and its configuration — is exactly as before.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class HttpBadInput_E2ETest {
     private static final String NS = "bad-input-ns";
     private static final String ENTRY = "/v1/namespaces/" + NS + "/entries/k";

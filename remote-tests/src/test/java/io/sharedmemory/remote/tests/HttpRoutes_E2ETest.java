@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every {@code /v1} route of the running distribution, through a real HTTP client: its success and each documented
  * refusal with its status (the table in the README), as alice (who creates the namespaces and so administers them) and
  * bob (another agent).
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class HttpRoutes_E2ETest {
     private static Http http;
     private static String alice;

@@ -23,6 +23,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The MCP conformance suite ({@code @modelcontextprotocol/conformance} 0.1.13 from npm) against the MCP servlet. The
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * apply, each with its reason, and the suite fails this test on any other failure (or on an expected failure that
  * passes).
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class McpConformance_Test {
     @Test
     void theConformanceSuitePassesEveryScenarioThatAppliesToThisServer() throws Exception {

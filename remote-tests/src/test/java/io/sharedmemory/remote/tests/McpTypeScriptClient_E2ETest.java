@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The MCP server in the running distribution (the MCP Java SDK inside Felix), driven by a client nobody here wrote:
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * made), reads and subscribes to a resource, and checks with a second agent's token that nothing of the first agent's
  * namespace is reachable — including with an {@code agent_id} argument.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class McpTypeScriptClient_E2ETest {
     @Test
     void theTypeScriptSdkUsesEveryToolAsItsTokensAgent() throws Exception {

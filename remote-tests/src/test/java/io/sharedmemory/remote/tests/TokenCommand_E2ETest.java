@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code sm:token <agent>} in the distribution's own shell: it mints a token for a configured agent that holds no
  * secret anyone knows (carol), prints it once, and the token works over HTTP as carol; an agent the authenticator does
  * not know gets none.
  */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class TokenCommand_E2ETest {
     @Test
     void theOperatorMintsATokenThatActsAsTheAgent() throws Exception {

@@ -95,7 +95,14 @@ public final class Feed {
             return;
         }
         Object view = JsonViews.event(e);
-        String json = Json.write(view);
+        String json;
+        try {
+            json = Json.write(view);
+        } catch (RuntimeException notJson) {
+            // cannot happen for the engine's snapshots; were it to, the readers are told instead of missing an event
+            end("an event could not be written as JSON: " + notJson.getMessage());
+            return;
+        }
         synchronized (this) {
             if (ended) {
                 return;
