@@ -105,7 +105,7 @@ public final class MemoryCommands {
             long expectedVersion;
             try {
                 expectedVersion = longOption("-e", expect);
-                parsed = Json.fromGogo(value);
+                parsed = TypedValue.fromGogo(value);
             } catch (IllegalArgumentException e) {
                 return "Not written: " + e.getMessage();
             }
@@ -136,10 +136,10 @@ public final class MemoryCommands {
             }
             MemoryEntry me = e.get();
             if (!entry) {
-                return Json.format(me.value());
+                return TypedValue.format(me.value());
             }
-            return Json.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId() + " at "
-                    + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata " + Json.format(me.metadata()))
+            return TypedValue.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId() + " at "
+                    + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata " + TypedValue.format(me.metadata()))
                     + me.expiresAt().map(t -> ", expires " + t).orElse("");
         }));
     }
@@ -246,7 +246,7 @@ public final class MemoryCommands {
             @Descriptor("namespace") String namespace,
             @Descriptor("message") Object message) {
         answer(session, withActor(session, agent, (m, a) -> {
-            Object parsed = Json.fromGogo(message);
+            Object parsed = TypedValue.fromGogo(message);
             a.broadcast(namespace, parsed);
             return "Broadcast to " + namespace;
         }));

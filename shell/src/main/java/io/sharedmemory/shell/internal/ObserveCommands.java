@@ -211,7 +211,7 @@ public final class ObserveCommands {
         return e.timestamp() + " " + e.action().name().toLowerCase(Locale.ROOT) + " "
                 + (e.key() == null ? "" : e.key() + " ") + "by " + e.agentId()
                 + (e.version() > 0 ? " v" + e.version() : "")
-                + (e.value() == null ? "" : " " + Json.format(e.value()));
+                + (e.value() == null ? "" : " " + TypedValue.format(e.value()));
     }
 
     private static boolean enterPressed(InputStream keyboard) {

@@ -1,6 +1,7 @@
 package io.sharedmemory.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -43,11 +44,11 @@ class MemoryCommands_MessagesTest {
                         "Strategy \"merge\" is not installed"));
         assertEquals("Written tasks/t1 version 3",
                 shell.answer(() -> commands.write(session, "operator", "-1", "tasks", "t1", "{\"a\":[1,2]}")));
-        verify(memory).write("tasks", "t1", Map.of("a", List.of(1L, 2L)), "operator", WriteOptions.none());
+        verify(memory).write("tasks", "t1", Map.of("a", List.of(1, 2)), "operator", WriteOptions.none());
         assertEquals("Not written (STRATEGY_UNAVAILABLE): Strategy \"merge\" is not installed",
                 shell.answer(() -> commands.write(session, "operator", "3", "tasks", "t1", "x")));
-        assertEquals("Not written: Not valid JSON at character 6: a value expected, found the end",
-                shell.answer(() -> commands.write(session, "operator", "-1", "tasks", "t1", "{\"a\":")));
+        String broken = shell.answer(() -> commands.write(session, "operator", "-1", "tasks", "t1", "{\"a\":"));
+        assertTrue(broken.startsWith("Not written: Not valid JSON: ") && broken.contains("column 6"), broken);
     }
 
     @Test
