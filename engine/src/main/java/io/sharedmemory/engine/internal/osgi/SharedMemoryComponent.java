@@ -1,6 +1,11 @@
 package io.sharedmemory.engine.internal.osgi;
 
+import io.sharedmemory.api.Credentials;
+import io.sharedmemory.api.EventType;
 import io.sharedmemory.api.IdentityMode;
+import io.sharedmemory.api.MemoryEvent;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Registration;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
@@ -10,8 +15,15 @@ import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,10 +41,22 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The engine inside OSGi: the {@code SharedMemory} service. Plugins are tracked dynamically (a strategy, provider or
  * sink that comes or goes takes effect on the next operation, without restarting this component) and the settings come
- * from Config Admin (PID {@value #PID}); a change applies without restart. A changed configuration with a bad value
- * is refused as a whole with one log line naming the property, and the engine keeps its settings; at activation a bad
- * value keeps the engine from starting (falling back to defaults could silently drop {@code requireAuditSink} or
- * {@code identity=authenticated}).
+ * from Config Admin (PID {@value #PID}); a valid change applies without a restart, the data kept.
+ *
+ * <p>Fail closed. A configuration is applied whole or not at all, and no agent ever acts under settings weaker than the
+ * ones asked for: with a bad value (one that does not parse or is out of range, or a property this component does not
+ * know, such as a misspelt one), one ERROR line names the property and the engine refuses everything until the
+ * configuration is fixed — at activation as when it changes while running. Refusing means: every operation that acts as
+ * an agent or reports on the memory throws {@link IllegalStateException} saying why (the shell prints it as one line),
+ * no session is opened, and an open {@code AgentSession} that tries to act is revoked. What still works is what no agent
+ * does: {@code on(...)} (so that listeners such as the Event Admin bridge are in place when the engine reopens) and the
+ * creation or reconfiguration of namespaces by the operator's own declarations ({@code createNamespace(name, config)}).
+ * The data is kept; when the configuration is fixed, the engine applies it and serves again. Deleting the configuration
+ * returns the engine to its defaults (a valid change).
+ *
+ * <p>Values are read from the raw properties, typed (a {@code .config} file, the Config Admin API) or text (a
+ * {@code .cfg} file): a boolean is {@code true} or {@code false} and nothing else, a number a whole number, and a key
+ * that starts with a byte-order mark (a file saved with one) is read without it.
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
@@ -45,7 +69,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     public static final String PID = "io.sharedmemory.engine";
 
     @ObjectClassDefinition(name = "sharedmemory engine",
-            description = "Settings of the shared-memory engine. Changes apply while it runs.")
+            description = "Settings of the shared-memory engine. Changes apply while it runs. With a bad value (or an "
+                    + "unknown property) the engine refuses every operation until it is fixed.")
     @interface Config {
         @AttributeDefinition(name = "Access log size",
                 description = "How many entries the queryable in-memory access log keeps (oldest dropped first).",
@@ -63,7 +88,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         int listenerQueueCapacity() default SharedMemoryOptions.DEFAULT_LISTENER_QUEUE_CAPACITY;
 
         @AttributeDefinition(name = "Require an audit sink",
-                description = "Refuse every operation while no audit sink is present, so nothing happens unrecorded.")
+                description = "Refuse every operation while no audit sink is present, so nothing happens unrecorded. "
+                        + "true or false.")
         boolean requireAuditSink() default false;
 
         @AttributeDefinition(name = "Identity mode",
@@ -74,65 +100,266 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         String identity() default "trusted";
     }
 
+    static final String MAX_LOG_SIZE = "maxLogSize";
+    static final String CLEANUP_INTERVAL_MILLIS = "cleanupIntervalMillis";
+    static final String LISTENER_QUEUE_CAPACITY = "listenerQueueCapacity";
+    static final String REQUIRE_AUDIT_SINK = "requireAuditSink";
+    static final String IDENTITY = "identity";
+    private static final Set<String> KNOWN = Set.of(MAX_LOG_SIZE, CLEANUP_INTERVAL_MILLIS, LISTENER_QUEUE_CAPACITY,
+            REQUIRE_AUDIT_SINK, IDENTITY);
+    /** Properties that Config Admin, DS, FileInstall or Karaf add to every configuration. */
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.",
+            "org.apache.", "karaf.", ".");
+
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
+
+    /**
+     * In force, above every real authenticator, while the configuration is bad: it proves no credentials and finds
+     * every session invalid, so no session acts through the engine then.
+     */
+    private static final AgentAuthenticator REFUSING = new AgentAuthenticator() {
+        @Override
+        public Optional<Identity> authenticate(Credentials credentials) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean isValid(Identity identity) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "no session while the engine's configuration " + PID + " has a bad value";
+        }
+    };
 
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
     private volatile Engine engine;
+    /** Why the engine refuses everything (its configuration's fault), or null while it serves. */
+    private volatile String refusal;
 
     @Activate
-    void activate(Config config) {
-        engine = new Engine(options(config), registry, null);
+    void activate(Map<String, Object> properties) {
+        SharedMemoryOptions options;
+        try {
+            options = options(properties);
+        } catch (IllegalArgumentException e) {
+            // an engine with the defaults holds the state the operator's declarations create meanwhile; it acts for no one
+            engine = new Engine(SharedMemoryOptions.builder().serviceLoader(false).build(), registry, null);
+            refuse(e.getMessage());
+            return;
+        }
+        engine = new Engine(options, registry, null);
+        LOG.log(Level.INFO, "sharedmemory: engine started with " + describe(options)
+                + (properties.containsKey("service.pid") ? " (configuration " + PID + ")"
+                        : " (no configuration " + PID + ": the defaults)"));
     }
 
     @Modified
-    void modified(Config config) {
+    void modified(Map<String, Object> properties) {
         SharedMemoryOptions options;
         try {
-            options = options(config);
+            options = options(properties);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID
-                    + " not applied, the engine keeps its settings: " + e.getMessage());
+            refuse(e.getMessage());
             return;
         }
         engine.reconfigure(options);
+        if (refusal != null) {
+            refusal = null;
+            registry.removeAuthenticator(REFUSING);
+            LOG.log(Level.WARNING, "sharedmemory: configuration " + PID + " fixed; the engine serves again, with its "
+                    + "data: " + describe(options));
+        }
     }
 
     @Deactivate
     void deactivate() {
-        engine.destroy();
+        Engine e = engine;
+        if (e != null) {
+            e.destroy();
+        }
     }
 
-    /** @throws IllegalArgumentException naming the property at fault */
-    static SharedMemoryOptions options(Config c) {
-        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false);
-        setting("maxLogSize", () -> b.maxLogSize(c.maxLogSize()));
-        setting("cleanupIntervalMillis", () -> b.cleanupInterval(Duration.ofMillis(c.cleanupIntervalMillis())));
-        setting("listenerQueueCapacity", () -> b.listenerQueueCapacity(c.listenerQueueCapacity()));
-        setting("requireAuditSink", () -> b.requireAuditSink(c.requireAuditSink()));
-        setting("identity", () -> b.identity(IdentityMode.parse(c.identity())));
-        return b.build();
+    private void refuse(String why) {
+        LOG.log(Level.ERROR, "sharedmemory: configuration " + PID + " has a bad value; the engine refuses every "
+                + "operation until it is fixed (its data is kept, no session may act): " + why);
+        if (refusal == null) {
+            registry.addAuthenticator(REFUSING, Integer.MAX_VALUE, Long.MIN_VALUE, "the engine's configuration");
+        }
+        refusal = "The sharedmemory engine refuses every operation until its configuration " + PID + " is fixed: "
+                + why;
+    }
+
+    /** @return whether the engine serves (false: its configuration has a bad value) */
+    boolean isServing() {
+        return refusal == null;
+    }
+
+    private static String describe(SharedMemoryOptions o) {
+        return "identity " + o.identity().name().toLowerCase(Locale.ROOT) + ", requireAuditSink "
+                + o.requireAuditSink() + ", maxLogSize " + o.maxLogSize() + ", cleanupIntervalMillis "
+                + o.cleanupInterval().toMillis() + ", listenerQueueCapacity " + o.listenerQueueCapacity();
     }
 
     /**
-     * SCR converts a property only when it is read, and reports a value it cannot convert as a ComponentException
-     * whose message is the NumberFormatException's {@code toString()}.
+     * Reads the configuration's raw properties, whole or not at all.
+     *
+     * @param properties the component's properties (its configuration's, and the framework's own)
+     * @return the options they set, the defaults for what they leave out
+     * @throws IllegalArgumentException naming the property at fault
      */
+    static SharedMemoryOptions options(Map<String, Object> properties) {
+        Map<String, Object> p = new TreeMap<>();
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            String key = withoutByteOrderMark(e.getKey());
+            if (!KNOWN.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException("unknown property \"" + key + "\"" + closest(key)
+                        + " (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
+            }
+            p.put(key, e.getValue());
+        }
+        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false);
+        setting(MAX_LOG_SIZE, () -> b.maxLogSize(intValue(p, MAX_LOG_SIZE, SharedMemoryOptions.DEFAULT_MAX_LOG_SIZE)));
+        setting(CLEANUP_INTERVAL_MILLIS, () -> b.cleanupInterval(Duration.ofMillis(longValue(p,
+                CLEANUP_INTERVAL_MILLIS, SharedMemoryOptions.DEFAULT_CLEANUP_INTERVAL.toMillis()))));
+        setting(LISTENER_QUEUE_CAPACITY, () -> b.listenerQueueCapacity(intValue(p, LISTENER_QUEUE_CAPACITY,
+                SharedMemoryOptions.DEFAULT_LISTENER_QUEUE_CAPACITY)));
+        setting(REQUIRE_AUDIT_SINK, () -> b.requireAuditSink(booleanValue(p, REQUIRE_AUDIT_SINK)));
+        setting(IDENTITY, () -> b.identity(IdentityMode.parse(text(p, IDENTITY, "trusted"))));
+        return b.build();
+    }
+
+    /** A file saved with a UTF-8 byte-order mark puts it before the first key: U+FEFF, or its bytes read as Latin-1. */
+    static String withoutByteOrderMark(String key) {
+        if (key.startsWith("\uFEFF")) {
+            return key.substring(1);
+        }
+        return key.startsWith("\u00EF\u00BB\u00BF") ? key.substring(3) : key;
+    }
+
+    private static String closest(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (String k : KNOWN) {
+            if (distance(lower, k.toLowerCase(Locale.ROOT)) <= 2) {
+                return " (did you mean " + k + "?)";
+            }
+        }
+        return "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static Object single(Map<String, Object> p, String key) {
+        Object v = p.get(key);
+        if (v != null && v.getClass().isArray()) {
+            if (java.lang.reflect.Array.getLength(v) != 1) {
+                throw new IllegalArgumentException("one value expected");
+            }
+            v = java.lang.reflect.Array.get(v, 0);
+        } else if (v instanceof java.util.Collection<?> c) {
+            if (c.size() != 1) {
+                throw new IllegalArgumentException("one value expected");
+            }
+            v = c.iterator().next();
+        }
+        return v;
+    }
+
+    private static String text(Map<String, Object> p, String key, String absent) {
+        Object v = single(p, key);
+        return v == null ? absent : v.toString().strip();
+    }
+
+    private static long longValue(Map<String, Object> p, String key, long absent) {
+        Object v = single(p, key);
+        if (v == null) {
+            return absent;
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + v + "\" is not a whole number");
+        }
+    }
+
+    private static int intValue(Map<String, Object> p, String key, int absent) {
+        long n = longValue(p, key, absent);
+        if (n != (int) n) {
+            throw new IllegalArgumentException(n + " is too large");
+        }
+        return (int) n;
+    }
+
+    private static boolean booleanValue(Map<String, Object> p, String key) {
+        Object v = single(p, key);
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String t = v.toString().strip();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw new IllegalArgumentException("\"" + v + "\" is not true or false");
+    }
+
     private static void setting(String property, Runnable apply) {
         try {
             apply.run();
         } catch (RuntimeException e) {
             String why = String.valueOf(e.getMessage());
-            String notANumber = NumberFormatException.class.getName() + ": ";
-            if (why.startsWith(notANumber)) {
-                why = "not a number (" + why.substring(notANumber.length()) + ")";
-            }
             throw new IllegalArgumentException(why.startsWith(property + " ") ? why : property + ": " + why, e);
         }
     }
 
     @Override
     protected SharedMemory delegate() {
+        String why = refusal;
+        if (why != null) {
+            throw new IllegalStateException(why);
+        }
         return engine;
+    }
+
+    // What no agent does goes through while the engine refuses: see the class comment.
+
+    @Override
+    public void createNamespace(String name) {
+        engine.createNamespace(name);
+    }
+
+    @Override
+    public void createNamespace(String name, NamespaceConfig config) {
+        engine.createNamespace(name, config);
+    }
+
+    @Override
+    public Registration on(EventType type, Consumer<MemoryEvent> listener) {
+        return engine.on(type, listener);
     }
 
     @Override
@@ -193,7 +420,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     }
 
     /** @return one line per tracked plugin: kind, name, ranking, class and bundle, for operators */
-    public java.util.List<String> describePlugins() {
+    public List<String> describePlugins() {
         return registry.describe();
     }
 
