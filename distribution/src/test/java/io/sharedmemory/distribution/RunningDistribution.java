@@ -26,6 +26,14 @@ final class RunningDistribution implements AutoCloseable {
     /** The example plugin, a bundle an operator may drop into {@code conf/}. */
     static final Path EXAMPLES_JAR = Path.of(System.getProperty("examples.jar",
             "../examples/target/sharedmemory-examples-0.1.0-SNAPSHOT.jar"));
+    /** The built-in strategies' bundle as the build made it, to update the shipped one from. */
+    static final Path STRATEGIES_JAR = Path.of(System.getProperty("strategies.jar",
+            "../strategies/target/sharedmemory-strategies-0.1.0-SNAPSHOT.jar"));
+    /** The permissions bundle, whose SecretHashes makes an agent's secret hash (as the README shows). */
+    static final Path PERMISSIONS_JAR = Path.of(System.getProperty("permissions.jar",
+            "../permissions/target/sharedmemory-permissions-0.1.0-SNAPSHOT.jar"));
+    static final Path API_JAR = Path.of(System.getProperty("api.jar",
+            "../api/target/sharedmemory-api-0.1.0-SNAPSHOT.jar"));
 
     final Path run;
     final Path conf;
@@ -56,12 +64,32 @@ final class RunningDistribution implements AutoCloseable {
 
     /** Starts {@code java [jvmOptions] -jar sharedmemory.jar} in the run directory. */
     RunningDistribution start(String... jvmOptions) throws IOException {
+        return start(java(jvmOptions));
+    }
+
+    /**
+     * Starts the jar on a terminal of its own, as an operator at a keyboard runs it: under {@code script(1)}, which
+     * gives it a pseudo-terminal (with the terminal's echo of what is typed) and copies it to the output.
+     */
+    RunningDistribution startOnATerminal() throws IOException {
+        StringBuilder shellLine = new StringBuilder();
+        for (String word : java()) {
+            shellLine.append(shellLine.length() == 0 ? "" : " ").append('\'').append(word).append('\'');
+        }
+        return start(List.of("script", "-qfec", shellLine.toString(), "/dev/null"));
+    }
+
+    private List<String> java(String... jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
         command.addAll(List.of(jvmOptions));
         command.add("-jar");
         command.add(DIR.resolve("target/sharedmemory.jar").toAbsolutePath().toString());
+        return command;
+    }
+
+    private RunningDistribution start(List<String> command) throws IOException {
         process = new ProcessBuilder(command).directory(run.toFile()).redirectErrorStream(true).start();
         stdin = process.getOutputStream();
         InputStream out = process.getInputStream();
