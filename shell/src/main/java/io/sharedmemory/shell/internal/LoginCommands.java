@@ -57,7 +57,8 @@ public final class LoginCommands {
     }
 
     /** Any other form of sm:login. */
-    public void login(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:login")
+    public void login(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "login", "[-s secret] <agent>", arguments);
     }
 
@@ -74,7 +75,8 @@ public final class LoginCommands {
     }
 
     /** Any other form of sm:logout. */
-    public void logout(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:logout")
+    public void logout(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "logout", "", arguments);
     }
 }

@@ -173,7 +173,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:read. */
-    public void read(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:read")
+    public void read(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "read", "[-a agent] [-e] <namespace> <key>", arguments);
     }
 
@@ -192,7 +193,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:delete. */
-    public void delete(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:delete")
+    public void delete(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "delete", "[-a agent] <namespace> <key>", arguments);
     }
 
@@ -214,7 +216,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:keys. */
-    public void keys(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:keys")
+    public void keys(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "keys", "[-a agent] <namespace>", arguments);
     }
 
@@ -229,7 +232,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:namespaces. */
-    public void namespaces(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:namespaces")
+    public void namespaces(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "namespaces", "", arguments);
     }
 
@@ -275,7 +279,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:perms. */
-    public void perms(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:perms")
+    public void perms(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "perms", "<namespace>  or  sm:perms [-a agent] <namespace> <agent=permission>...", arguments);
     }
 
@@ -292,7 +297,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:clear. */
-    public void clear(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:clear")
+    public void clear(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "clear", "[-a agent] <namespace>", arguments);
     }
 
@@ -309,7 +315,8 @@ public final class MemoryCommands {
     }
 
     /** Any other form of sm:drop. */
-    public void drop(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:drop")
+    public void drop(CommandSession session, @Descriptor("what was given") Object... arguments) {
         usage(session, "drop", "[-a agent] <namespace>", arguments);
     }
 

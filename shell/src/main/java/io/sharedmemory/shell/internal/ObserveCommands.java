@@ -98,7 +98,8 @@ public final class ObserveCommands {
     }
 
     /** Any other form of sm:log. */
-    public void log(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:log")
+    public void log(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "log", "[-a agent] [-n namespace] [-x action] [-f] [-l count]", arguments);
     }
 
@@ -119,7 +120,8 @@ public final class ObserveCommands {
     }
 
     /** Any other form of sm:stats. */
-    public void stats(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:stats")
+    public void stats(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "stats", "", arguments);
     }
 
@@ -129,7 +131,8 @@ public final class ObserveCommands {
     }
 
     /** Any other form of sm:plugins. */
-    public void plugins(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:plugins")
+    public void plugins(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "plugins", "", arguments);
     }
 
@@ -232,7 +235,8 @@ public final class ObserveCommands {
     }
 
     /** Any other form of sm:watch. */
-    public void watch(CommandSession session, Object... arguments) {
+    @Descriptor("with arguments missing or left over: prints how to call sm:watch")
+    public void watch(CommandSession session, @Descriptor("what was given") Object... arguments) {
         MemoryCommands.usage(session, "watch", "[-a agent] [-c count] [-t seconds] <namespace>", arguments);
     }
 
