@@ -15,7 +15,7 @@
  * Plugins hold no engine state: the engine hands them everything they need on each call.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.sharedmemory.spi;
 
 import org.osgi.annotation.bundle.Export;

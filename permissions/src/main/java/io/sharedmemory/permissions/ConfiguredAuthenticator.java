@@ -45,6 +45,8 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final Map<String, String> hashes;
+    /** Agents without a secret: they act only through tokens an operator issued ({@link #issue(String)}). */
+    private final java.util.Set<String> tokenOnly;
     private final byte[] key;
     private final Duration tokenTtl;
     private final Clock clock;
@@ -52,6 +54,7 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
 
     private ConfiguredAuthenticator(Builder b) {
         this.hashes = Map.copyOf(b.hashes);
+        this.tokenOnly = java.util.Set.copyOf(b.tokenOnly);
         this.key = b.key.clone();
         this.tokenTtl = b.tokenTtl;
         this.clock = b.clock;
@@ -78,7 +81,7 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
             String hash = agent == null ? null : hashes.get(agent);
             // an unknown agent pays for a verification too, so timing does not reveal who exists
             boolean ok = SecretHashes.verify(secret, hash != null ? hash : decoyHash) && hash != null;
-            return ok ? Optional.of(issue(agent)) : Optional.empty();
+            return ok ? Optional.of(identityOf(agent)) : Optional.empty();
         } finally {
             if (secret != null) {
                 java.util.Arrays.fill(secret, '\0');
@@ -86,7 +89,23 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
         }
     }
 
-    private Identity issue(String agent) {
+    /**
+     * Mints a session for a configured agent (with or without a secret), for an operator's tool such as the shell's
+     * {@code sm:token}.
+     *
+     * @param agentId the agent
+     * @return the identity and its signed token, or empty when the agent is not configured
+     */
+    @Override
+    public Optional<Identity> issue(String agentId) {
+        return agentId != null && known(agentId) ? Optional.of(identityOf(agentId)) : Optional.empty();
+    }
+
+    private boolean known(String agent) {
+        return hashes.containsKey(agent) || tokenOnly.contains(agent);
+    }
+
+    private Identity identityOf(String agent) {
         long at = clock.instant().plus(tokenTtl).toEpochMilli();
         String payload = B64.encodeToString(agent.getBytes(StandardCharsets.UTF_8)) + "." + at;
         return new Identity(agent, Instant.ofEpochMilli(at), payload + "." + sign(payload));
@@ -115,7 +134,7 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (clock.millis() >= at || !hashes.containsKey(agent)) {
+        if (clock.millis() >= at || !known(agent)) {
             return Optional.empty();
         }
         return Optional.of(new Identity(agent, Instant.ofEpochMilli(at), token));
@@ -131,19 +150,22 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
         }
     }
 
-    /** @return the configured agents' ids */
+    /** @return the configured agents' ids, with and without a secret */
     public java.util.Set<String> agents() {
-        return hashes.keySet();
+        java.util.Set<String> all = new java.util.TreeSet<>(hashes.keySet());
+        all.addAll(tokenOnly);
+        return java.util.Collections.unmodifiableSet(all);
     }
 
     @Override
     public String toString() {
-        return "ConfiguredAuthenticator[agents=" + hashes.keySet() + ", tokenTtl=" + tokenTtl + "]";
+        return "ConfiguredAuthenticator[agents=" + agents() + ", tokenTtl=" + tokenTtl + "]";
     }
 
     /** Builds a {@link ConfiguredAuthenticator}; each setter checks its argument at once. Not thread-safe. */
     public static final class Builder {
         private final Map<String, String> hashes = new LinkedHashMap<>();
+        private final java.util.Set<String> tokenOnly = new java.util.LinkedHashSet<>();
         private byte[] key;
         private Duration tokenTtl = DEFAULT_TOKEN_TTL;
         private Clock clock = Clock.systemUTC();
@@ -166,7 +188,28 @@ public final class ConfiguredAuthenticator implements AgentAuthenticator {
             if (why != null) {
                 throw new IllegalArgumentException("Secret hash of agent \"" + agentId + "\" is " + why);
             }
+            tokenOnly.remove(agentId);
             hashes.put(agentId, secretHash.strip());
+            return this;
+        }
+
+        /**
+         * Adds an agent that holds no secret: it cannot open a session with credentials of its own, only with a token
+         * an operator minted for it ({@link ConfiguredAuthenticator#issue(String)}, the shell's {@code sm:token}).
+         * Removing it from the configuration revokes those tokens, as for any agent.
+         *
+         * @param agentId the agent
+         * @return this builder
+         */
+        public Builder tokenOnlyAgent(String agentId) {
+            Objects.requireNonNull(agentId, "agentId");
+            if (agentId.isBlank()) {
+                throw new IllegalArgumentException("agentId must not be blank");
+            }
+            if (hashes.containsKey(agentId)) {
+                throw new IllegalArgumentException("agent \"" + agentId + "\" already has a secret");
+            }
+            tokenOnly.add(agentId);
             return this;
         }
 

@@ -143,4 +143,34 @@ class ConfiguredAuthenticatorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ConfiguredAuthenticator.builder().tokenTtl(Duration.ZERO));
     }
+
+    @Test
+    void anOperatorIssuesTokensForConfiguredAgents_withOrWithoutASecret() {
+        ConfiguredAuthenticator a = ConfiguredAuthenticator.builder().agent("alice", ALICE_HASH)
+                .tokenOnlyAgent("robot").signingKey(KEY).tokenTtl(Duration.ofMinutes(10)).clock(clock).build();
+        Identity robot = a.issue("robot").orElseThrow();
+        assertEquals("robot", robot.agentId());
+        assertEquals(now.plus(Duration.ofMinutes(10)), robot.expiresAt());
+        assertEquals(Optional.of(robot), a.authenticate(Credentials.token(robot.token())));
+        assertTrue(a.isValid(robot));
+        assertEquals("alice", a.issue("alice").orElseThrow().agentId());
+        assertTrue(a.issue("mallory").isEmpty());
+        assertTrue(a.issue(null).isEmpty());
+        // an agent without a secret cannot log in with one, whatever it says
+        assertTrue(a.authenticate(Credentials.secret("robot", "".toCharArray())).isEmpty());
+        assertTrue(a.authenticate(Credentials.secret("robot", "x".toCharArray())).isEmpty());
+        assertEquals(java.util.Set.of("alice", "robot"), a.agents());
+    }
+
+    @Test
+    void anIdentityIsNoLongerValid_onceItsAgentIsGone_orTheKeyChanged() {
+        Identity alice = login(auth(KEY));
+        assertTrue(auth(KEY).isValid(alice));
+        ConfiguredAuthenticator withoutAlice = ConfiguredAuthenticator.builder()
+                .agent("bob", SecretHashes.hash("bob-secret".toCharArray(), 1000)).signingKey(KEY).clock(clock).build();
+        assertFalse(withoutAlice.isValid(alice));
+        assertFalse(auth("ffffffffffffffffffffffffffffffff".getBytes(StandardCharsets.US_ASCII)).isValid(alice));
+        now = now.plus(Duration.ofMinutes(11));
+        assertFalse(auth(KEY).isValid(alice));
+    }
 }

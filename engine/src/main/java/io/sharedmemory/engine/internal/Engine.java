@@ -130,6 +130,9 @@ public final class Engine implements SharedMemory {
     public void reconfigure(SharedMemoryOptions options) {
         Settings old = settings;
         settings = Settings.of(options);
+        if (old.identity != IdentityMode.AUTHENTICATED && settings.identity == IdentityMode.AUTHENTICATED) {
+            endBareSubscriptions();
+        }
         pushLogCapacity();
         if (!old.cleanupInterval.equals(settings.cleanupInterval)) {
             schedule(settings.cleanupInterval);
@@ -582,7 +585,11 @@ public final class Engine implements SharedMemory {
 
     // ---------------------------------------------------------------- subscriptions, broadcast, listeners
 
-    Subscription subscribe0(String namespace, String agentId, Consumer<ChangeEvent> callback) {
+    /**
+     * @param viaSession whether an authenticated session subscribes (else a bare agent id, which an engine switched
+     *        to authenticated mode refuses, and whose subscriptions such a switch ends)
+     */
+    Subscription subscribe0(String namespace, String agentId, Consumer<ChangeEvent> callback, boolean viaSession) {
         long nanos = System.nanoTime();
         long now = millisAt(nanos);
         PluginSet p = registry.plugins();
@@ -623,7 +630,12 @@ public final class Engine implements SharedMemory {
                 throw new AccessDeniedException(DENIED_TEXT + ": agent \"" + agentId + "\" may not read namespace \""
                         + namespace + "\"");
             }
-            sub = new NamespaceSubscription(ns, agentId, j, callback, clock,
+            if (!viaSession && settings.identity == IdentityMode.AUTHENTICATED) {
+                // the engine switched to authenticated mode while this bare subscribe was on its way
+                audit(p, nanos, now, agentId, AccessAction.SUBSCRIBE, namespace, null, false, SESSION_REQUIRED_TEXT);
+                throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
+            }
+            sub = new NamespaceSubscription(ns, agentId, viaSession, j, callback, clock,
                     "subscription " + subscriptionIds.incrementAndGet() + " of " + agentId + " to " + namespace);
             ns.subscriptions.incrementAndGet();
             ns.subscribers.add(sub);
@@ -1024,7 +1036,7 @@ public final class Engine implements SharedMemory {
         if (bareRefused(agentId, AccessAction.SUBSCRIBE, namespace, null)) {
             throw new AccessDeniedException(SESSION_REQUIRED_TEXT);
         }
-        return subscribe0(namespace, agentId, callback);
+        return subscribe0(namespace, agentId, callback, false);
     }
 
     @Override
@@ -1088,7 +1100,7 @@ public final class Engine implements SharedMemory {
         }
         AgentAuthenticator.Identity id = identity.get();
         audit(p, nanos, now, id.agentId(), AccessAction.AUTHENTICATE, null, null, true, null);
-        return new EngineSession(this, id.agentId(), id.expiresAt(), id.token(), clock);
+        return new EngineSession(this, id, authenticator, clock);
     }
 
     /** Refuses (and audits) an operation with a bare agent id when the memory requires authenticated sessions. */
@@ -1145,6 +1157,33 @@ public final class Engine implements SharedMemory {
     /** @return whether {@link #destroy()} has been called */
     public boolean isDestroyed() {
         return destroyed;
+    }
+
+    /**
+     * After a switch to authenticated mode: subscriptions made with a bare agent id were never proven and end. Each
+     * namespace's gate is taken exclusively, so a bare subscribe still on its way either registered before (and is
+     * ended here) or finds the new mode under the gate and is refused.
+     */
+    private void endBareSubscriptions() {
+        for (Namespace ns : namespaces.values()) {
+            long stamp = ns.gate.writeLock();
+            try {
+                for (NamespaceSubscription sub : ns.subscribers) {
+                    if (!sub.viaSession()) {
+                        LOG.log(Level.INFO, "subscription of {0} to {1} ended: the memory now requires authenticated "
+                                + "sessions", sub.agentId(), ns.name);
+                        sub.revoke();
+                    }
+                }
+            } finally {
+                ns.gate.unlockWrite(stamp);
+            }
+        }
+    }
+
+    /** The current plugins (sessions check their authenticator against it). */
+    PluginSet plugins() {
+        return registry.plugins();
     }
 
     /** Under the exclusive gate, after a permission change: a subscriber that may no longer read stops receiving. */

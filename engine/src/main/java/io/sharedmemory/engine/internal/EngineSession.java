@@ -10,31 +10,96 @@ import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.Subscription;
 import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
+import io.sharedmemory.spi.AgentAuthenticator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * An authenticated agent's view of the engine: its agent id is a final field set from the authenticator's proof, and
  * every call passes that id to the engine's internal operations (which skip the bare-id refusal of authenticated mode).
+ *
+ * <p>Revocation: before each operation, and before each delivery to a subscription made through the session, the
+ * session checks that an authenticator is still in force and, when that authenticator or its revision is not the one
+ * that last validated the session, asks it again ({@link AgentAuthenticator#isValid}). A session found invalid is
+ * revoked for good and the subscriptions made through it end; the check is two volatile reads when nothing changed.
  */
 final class EngineSession implements AgentSession {
+    static final String REVOKED_TEXT = "Session revoked: its agent or its authenticator is no longer configured";
+
+    /** Which authenticator, at which revision, last found the session valid. */
+    private record Validation(AgentAuthenticator by, long revision) {
+    }
+
     private final Engine engine;
+    private final AgentAuthenticator.Identity identity;
     private final String agentId;
     private final Instant expiresAt;
     private final String token;
     private final Clock clock;
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile Validation validated;
     private volatile boolean closed;
+    private volatile boolean revoked;
 
-    EngineSession(Engine engine, String agentId, Instant expiresAt, String token, Clock clock) {
+    EngineSession(Engine engine, AgentAuthenticator.Identity identity, AgentAuthenticator provedBy, Clock clock) {
         this.engine = engine;
-        this.agentId = agentId;
-        this.expiresAt = expiresAt;
-        this.token = token;
+        this.identity = identity;
+        this.agentId = identity.agentId();
+        this.expiresAt = identity.expiresAt();
+        this.token = identity.token();
         this.clock = clock;
+        this.validated = new Validation(provedBy, revisionOf(provedBy));
+    }
+
+    private static long revisionOf(AgentAuthenticator a) {
+        try {
+            return a.revision();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE; // never equal to a later reading: validated again then
+        }
+    }
+
+    /** @return whether the identity may still act; revokes the session (for good) when not */
+    boolean stillValid() {
+        if (revoked) {
+            return false;
+        }
+        AgentAuthenticator current = engine.plugins().authenticator();
+        if (current == null) {
+            return revoke();
+        }
+        Validation v = validated;
+        long revision = revisionOf(current);
+        if (v.by() == current && v.revision() == revision && revision != Long.MIN_VALUE) {
+            return true;
+        }
+        boolean valid;
+        try {
+            valid = current.isValid(identity);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (RuntimeException | Error e) {
+            valid = false;
+        }
+        if (!valid) {
+            return revoke();
+        }
+        validated = new Validation(current, revision);
+        return true;
+    }
+
+    private boolean revoke() {
+        revoked = true;
+        for (Subscription s : subscriptions) {
+            s.unsubscribe();
+        }
+        return false;
     }
 
     @Override
@@ -54,12 +119,13 @@ final class EngineSession implements AgentSession {
 
     @Override
     public boolean isOpen() {
-        return !closed && clock.instant().isBefore(expiresAt);
+        return !closed && clock.instant().isBefore(expiresAt) && stillValid();
     }
 
     /** @return null when the session may act, else why not (and the refusal is audited) */
     private String refusal(AccessAction action, String namespace, String key) {
-        String why = closed ? "Session closed" : !clock.instant().isBefore(expiresAt) ? "Session expired" : null;
+        String why = closed ? "Session closed" : !clock.instant().isBefore(expiresAt) ? "Session expired"
+                : !stillValid() ? REVOKED_TEXT : null;
         if (why != null) {
             engine.auditSessionRefusal(agentId, action, namespace, key, why);
         }
@@ -124,7 +190,22 @@ final class EngineSession implements AgentSession {
         if (why != null) {
             throw new AccessDeniedException(why);
         }
-        return engine.subscribe0(namespace, agentId, callback);
+        java.util.Objects.requireNonNull(callback, "callback");
+        Subscription[] self = new Subscription[1];
+        Subscription sub = engine.subscribe0(namespace, agentId, event -> {
+            if (stillValid()) {
+                callback.accept(event);
+            } else if (self[0] != null) {
+                self[0].unsubscribe();
+            }
+        }, true);
+        self[0] = sub;
+        subscriptions.removeIf(old -> !old.isActive());
+        subscriptions.add(sub);
+        if (revoked) {
+            sub.unsubscribe();
+        }
+        return sub;
     }
 
     @Override

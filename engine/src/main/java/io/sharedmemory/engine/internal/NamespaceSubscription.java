@@ -12,12 +12,14 @@ import java.util.function.Consumer;
 final class NamespaceSubscription implements Subscription {
     private final String namespace;
     private final String agentId;
+    private final boolean viaSession;
     private final Delivery<ChangeEvent> delivery;
 
-    NamespaceSubscription(Namespace ns, String agentId, EventJournal journal, Consumer<ChangeEvent> callback,
-                          Clock clock, String name) {
+    NamespaceSubscription(Namespace ns, String agentId, boolean viaSession, EventJournal journal,
+                          Consumer<ChangeEvent> callback, Clock clock, String name) {
         this.namespace = ns.name;
         this.agentId = agentId;
+        this.viaSession = viaSession;
         this.delivery = new Delivery<>(journal, callback,
                 missed -> new ChangeEvent(ns.name, null, missed, SharedMemory.SYSTEM_AGENT, ChangeAction.OVERFLOW, 0,
                         clock.instant()),
@@ -32,7 +34,12 @@ final class NamespaceSubscription implements Subscription {
         delivery.register();
     }
 
-    /** Ends the subscription because its agent may no longer read the namespace. */
+    /** @return whether an authenticated session made it (else a bare agent id) */
+    boolean viaSession() {
+        return viaSession;
+    }
+
+    /** Ends the subscription because its agent may no longer read the namespace, or no longer act at all. */
     void revoke() {
         delivery.stop();
     }

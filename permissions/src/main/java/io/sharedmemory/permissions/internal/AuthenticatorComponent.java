@@ -46,6 +46,8 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
     }
 
     private volatile ConfiguredAuthenticator delegate;
+    /** Bumped on every configuration: open sessions are checked again against the new one (agents removed, key). */
+    private final java.util.concurrent.atomic.AtomicLong revision = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     @Modified
@@ -57,6 +59,8 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
             LOG.log(Level.ERROR, "sharedmemory: configuration " + PID + " not applied, every session is refused until it"
                     + " is fixed: " + e.getMessage());
         }
+        // after the new delegate is in place: a session that sees the new revision checks against it
+        revision.incrementAndGet();
     }
 
     /** @throws RuntimeException naming the bad field (SCR's own for a value it cannot convert) */
@@ -83,5 +87,22 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
     public Optional<Identity> authenticate(Credentials credentials) {
         ConfiguredAuthenticator d = delegate;
         return d == null ? Optional.empty() : d.authenticate(credentials);
+    }
+
+    @Override
+    public boolean isValid(Identity identity) {
+        ConfiguredAuthenticator d = delegate;
+        return d != null && d.isValid(identity);
+    }
+
+    @Override
+    public long revision() {
+        return revision.get();
+    }
+
+    @Override
+    public Optional<Identity> issue(String agentId) {
+        ConfiguredAuthenticator d = delegate;
+        return d == null ? Optional.empty() : d.issue(agentId);
     }
 }

@@ -54,4 +54,20 @@ class AuthenticatorComponent_ConfigurationTest {
         c.configure(config(ALICE, "not base64!"));
         assertFalse(aliceGetsIn(c));
     }
+
+    @Test
+    void aNewConfiguration_movesTheRevision_andIdentitiesOfRemovedAgentsAreNoLongerValid() {
+        AuthenticatorComponent c = new AuthenticatorComponent();
+        c.configure(config(ALICE, GOOD_KEY));
+        long first = c.revision();
+        var alice = c.authenticate(Credentials.secret("alice", "alice-secret".toCharArray())).orElseThrow();
+        assertTrue(c.isValid(alice));
+        assertTrue(c.issue("alice").isPresent());
+        c.configure(config("bob=" + SecretHashes.hash("b".toCharArray(), 1000), GOOD_KEY));
+        assertTrue(c.revision() > first);
+        assertFalse(c.isValid(alice));
+        assertFalse(c.issue("alice").isPresent());
+        c.configure(config("alice", GOOD_KEY)); // bad: every identity is invalid until fixed
+        assertFalse(c.isValid(alice));
+    }
 }
