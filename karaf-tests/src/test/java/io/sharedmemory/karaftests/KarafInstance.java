@@ -8,9 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -255,7 +257,7 @@ final class KarafInstance implements AutoCloseable {
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -266,7 +268,7 @@ final class KarafInstance implements AutoCloseable {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(f);
             }
         }
