@@ -1,5 +1,11 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.values.JsonList;
+import io.sharedmemory.engine.internal.values.JsonMap;
+import io.sharedmemory.engine.internal.values.Names;
+import io.sharedmemory.engine.internal.values.Values;
+
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemoryOptions;

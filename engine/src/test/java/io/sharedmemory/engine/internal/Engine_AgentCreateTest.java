@@ -1,5 +1,7 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,7 +92,7 @@ class Engine_AgentCreateTest {
         AccessLogEntry refused = creations().get(creations().size() - 1);
         assertFalse(refused.success());
         assertEquals("mallory", refused.agentId());
-        assertEquals(Engine.DENIED_TEXT, refused.error());
+        assertEquals(Entries.DENIED_TEXT, refused.error());
     }
 
     @Test

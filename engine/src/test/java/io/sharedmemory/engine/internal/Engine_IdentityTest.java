@@ -1,5 +1,7 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -76,7 +78,7 @@ class Engine_IdentityTest {
         assertFalse(engine.updatePermissions("ns", Map.of("bob", Permission.READ), "alice"));
         assertFalse(engine.deleteNamespace("ns", "alice"));
         assertEquals(11, log.entries.stream().filter(e -> !e.success()
-                && Engine.SESSION_REQUIRED_TEXT.equals(e.error())).count());
+                && Operation.SESSION_REQUIRED_TEXT.equals(e.error())).count());
         assertTrue(engine.getNamespaceConfig("ns").isPresent());
     }
 

@@ -1,11 +1,16 @@
 package io.sharedmemory.engine.internal.osgi;
 
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
 import io.sharedmemory.engine.internal.ForwardingSharedMemory;
-import io.sharedmemory.engine.internal.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.UnavailableMemory;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.store.InMemoryStore;
+import io.sharedmemory.store.MemoryStore;
 import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
@@ -72,34 +77,126 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
                 options = {@Option(label = "trusted", value = "trusted"),
                         @Option(label = "authenticated", value = "authenticated")})
         String identity() default "trusted";
+
+        @AttributeDefinition(name = "Store",
+                description = "Where namespaces and entries are kept: memory (this process's heap, lost at stop), "
+                        + "or the name of a MemoryStore service (file: durable, in a directory; hazelcast: shared by "
+                        + "the members of a cluster). While the named store is not present every operation is refused; "
+                        + "changing it restarts the engine on the new store's data.")
+        String store() default InMemoryStore.NAME;
     }
 
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
 
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
-    private volatile Engine engine;
+    /** The MemoryStore services present, by name; the component's lifecycle methods run under this object's lock. */
+    private final Map<String, MemoryStore> stores = new java.util.HashMap<>();
+    private volatile SharedMemory current;
+    private Engine engine;
+    private SharedMemoryOptions options;
+    private String storeName = InMemoryStore.NAME;
 
     @Activate
-    void activate(Config config) {
-        engine = new Engine(options(config), registry, null);
+    synchronized void activate(Config config) {
+        options = options(config);
+        storeName = storeName(config);
+        start();
     }
 
     @Modified
-    void modified(Config config) {
-        SharedMemoryOptions options;
+    synchronized void modified(Config config) {
+        SharedMemoryOptions next;
+        String nextStore;
         try {
-            options = options(config);
+            next = options(config);
+            nextStore = storeName(config);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID
                     + " not applied, the engine keeps its settings: " + e.getMessage());
             return;
         }
-        engine.reconfigure(options);
+        options = next;
+        if (!nextStore.equals(storeName)) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: the engine moves from store \"" + storeName
+                    + "\" to store \"" + nextStore + "\"");
+            stop();
+            storeName = nextStore;
+            start();
+        } else if (engine != null) {
+            engine.reconfigure(next);
+        } else {
+            current = new UnavailableMemory(absent(storeName), registry, next.identity());
+        }
     }
 
     @Deactivate
-    void deactivate() {
-        engine.destroy();
+    synchronized void deactivate() {
+        stop();
+    }
+
+    /** Starts an engine on the configured store when it is present; otherwise every operation is refused. */
+    private void start() {
+        MemoryStore store = InMemoryStore.NAME.equals(storeName) ? new InMemoryStore() : stores.get(storeName);
+        if (store == null) {
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: " + absent(storeName) + "; every operation is refused "
+                    + "until it is");
+            current = new UnavailableMemory(absent(storeName), registry, options.identity());
+            return;
+        }
+        try {
+            engine = new Engine(options, registry, store, null);
+            current = engine;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: the engine did not start: " + e.getMessage()
+                    + "; every operation is refused until the store can be opened");
+            current = new UnavailableMemory("The store \"" + storeName + "\" could not be opened: " + e.getMessage(),
+                    registry, options.identity());
+        }
+    }
+
+    private void stop() {
+        Engine e = engine;
+        engine = null;
+        current = new UnavailableMemory("The engine is stopped", registry, options == null
+                ? io.sharedmemory.api.IdentityMode.TRUSTED : options.identity());
+        if (e != null) {
+            e.destroy();
+        }
+    }
+
+    private static String absent(String store) {
+        return "The store \"" + store + "\" is not present (no MemoryStore service of that name)";
+    }
+
+    private static String storeName(Config config) {
+        String name = config.store() == null ? "" : config.store().strip();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("store: empty (memory, file, hazelcast or another store's name)");
+        }
+        return name;
+    }
+
+    /** A store service arrives: the engine starts on it if it is the one configured and none runs yet. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addStore(MemoryStore store, Map<String, Object> props) {
+        String name = props.get(MemoryStore.NAME_PROPERTY) instanceof String n ? n : store.name();
+        stores.put(name, store);
+        if (options != null && engine == null && name.equals(storeName)) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: the store \"" + name + "\" is present; the engine starts");
+            start();
+        }
+    }
+
+    /** The store in use goes: the engine stops (its data stays in the store) and every operation is refused. */
+    synchronized void removeStore(MemoryStore store, Map<String, Object> props) {
+        stores.values().remove(store);
+        if (engine != null && !InMemoryStore.NAME.equals(storeName) && !stores.containsKey(storeName)) {
+            LOG.log(System.Logger.Level.WARNING, "sharedmemory: the store \"" + storeName + "\" went away; the engine "
+                    + "stops and every operation is refused until it is back");
+            stop();
+            current = new UnavailableMemory(absent(storeName), registry, options.identity());
+        }
     }
 
     /** @throws IllegalArgumentException naming the property at fault */
@@ -132,7 +229,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     @Override
     protected SharedMemory delegate() {
-        return engine;
+        return current;
     }
 
     @Override

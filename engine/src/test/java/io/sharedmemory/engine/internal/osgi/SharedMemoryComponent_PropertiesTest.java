@@ -77,6 +77,11 @@ class SharedMemoryComponent_PropertiesTest {
             public String identity() {
                 return identity;
             }
+
+            @Override
+            public String store() {
+                return "memory";
+            }
         };
     }
 
@@ -333,6 +338,11 @@ class SharedMemoryComponent_PropertiesTest {
         @Override
         public String identity() {
             return c.identity();
+        }
+
+        @Override
+        public String store() {
+            return c.store();
         }
     }
 }

@@ -60,6 +60,11 @@ class SharedMemoryComponent_WiringTest {
             public String identity() {
                 return identity;
             }
+
+            @Override
+            public String store() {
+                return "memory";
+            }
         };
     }
 
