@@ -2,11 +2,12 @@ package io.sharedmemory.audit;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.json.Json;
 import io.sharedmemory.spi.AuditSink;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -34,8 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each line is an object with the fields {@code timestamp} (ISO-8601 UTC, millisecond precision, as
  * {@link Instant#toString()}), {@code agentId}, {@code action} (an {@link AccessAction} name such as {@code "WRITE"}),
  * {@code namespace}, {@code key}, {@code success} (boolean) and {@code error}; absent values are JSON {@code null}. The
- * file is UTF-8; quotes, backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON
- * escapes, so every line is valid JSON whatever agents put in names and keys. Lines appear in the order their
+ * file is UTF-8, written and read with the project's JSON codec ({@code io.sharedmemory.json.Json}); quotes,
+ * backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON escapes, so every line is
+ * valid JSON whatever agents put in names and keys. Lines appear in the order their
  * {@link #record} calls were accepted, so each agent's entries keep its order of operations.
  * {@link #readAll(Path)} reads a file back.
  *
@@ -68,7 +70,6 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     }
 
     private static final System.Logger LOG = System.getLogger(JsonLinesAuditSink.class.getName());
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Path file;
     private final Durability durability;
@@ -194,7 +195,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     @Override
     public void record(AccessLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        byte[] line = toJsonLine(entry).getBytes(StandardCharsets.UTF_8);
+        byte[] line = line(entry);
         long ticket;
         synchronized (queueLock) {
             if (closed) {
@@ -376,58 +377,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      * @return the line
      */
     static String toJsonLine(AccessLogEntry entry) {
-        StringBuilder b = new StringBuilder(128);
-        b.append("{\"timestamp\":\"").append(entry.timestamp()).append('"');
-        b.append(",\"agentId\":");
-        string(b, entry.agentId());
-        b.append(",\"action\":\"").append(entry.action().name()).append('"');
-        b.append(",\"namespace\":");
-        string(b, entry.namespace());
-        b.append(",\"key\":");
-        string(b, entry.key());
-        b.append(",\"success\":").append(entry.success());
-        b.append(",\"error\":");
-        string(b, entry.error());
-        return b.append("}\n").toString();
+        return new String(line(entry), StandardCharsets.UTF_8);
     }
 
-    private static void string(StringBuilder b, String s) {
-        if (s == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        unicodeEscape(b, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        b.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        // an unpaired surrogate has no UTF-8 form: escaped, it survives the round trip unchanged
-                        unicodeEscape(b, c);
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
-    }
-
-    private static void unicodeEscape(StringBuilder b, char c) {
-        b.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
-                .append(HEX[c & 0xf]);
+    /** The entry's line in UTF-8, through the project's JSON codec, fields in the documented order. */
+    private static byte[] line(AccessLogEntry entry) {
+        Map<String, Object> fields = new LinkedHashMap<>(16);
+        fields.put("timestamp", entry.timestamp().toString());
+        fields.put("agentId", entry.agentId());
+        fields.put("action", entry.action().name());
+        fields.put("namespace", entry.namespace());
+        fields.put("key", entry.key());
+        fields.put("success", entry.success());
+        fields.put("error", entry.error());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        Json.write(fields, out);
+        out.write('\n');
+        return out.toByteArray();
     }
 
     /**
@@ -471,7 +437,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 continue;
             }
             try {
-                entries.add(toEntry(new JsonReader(line).readObject()));
+                entries.add(toEntry(Json.parseObject(line)));
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new UncheckedIOException(file + ":" + lineNo + ": not an access-log entry: " + e.getMessage(),
                         new IOException(e));
@@ -503,194 +469,5 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             return (String) v;
         }
         throw new IllegalArgumentException("\"" + field + "\" must be a string or null");
-    }
-
-    /** A strict reader of one JSON value per line, enough for the entries and for fields added later. */
-    private static final class JsonReader {
-        private final String s;
-        private int i;
-
-        JsonReader(String s) {
-            this.s = s;
-        }
-
-        Map<String, Object> readObject() {
-            skipSpace();
-            Object v = value();
-            skipSpace();
-            if (i != s.length()) {
-                throw error("unexpected text after the object");
-            }
-            if (!(v instanceof Map)) {
-                throw error("a line must hold a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) v;
-            return m;
-        }
-
-        private Object value() {
-            skipSpace();
-            if (i >= s.length()) {
-                throw error("unexpected end of line");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return number();
-                    }
-                    throw error("unexpected character '" + c + "'");
-            }
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            skipSpace();
-            if (peek() == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                skipSpace();
-                if (peek() != '"') {
-                    throw error("expected a field name");
-                }
-                String name = string();
-                skipSpace();
-                expect(':');
-                m.put(name, value());
-                skipSpace();
-                char c = next();
-                if (c == '}') {
-                    return m;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or '}'");
-                }
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            skipSpace();
-            if (peek() == ']') {
-                i++;
-                return l;
-            }
-            while (true) {
-                l.add(value());
-                skipSpace();
-                char c = next();
-                if (c == ']') {
-                    return l;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or ']'");
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c < 0x20) {
-                    throw error("unescaped control character in a string");
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> b.append(e);
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            throw error("truncated \\u escape");
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException x) {
-                            throw error("bad \\u escape");
-                        }
-                        i += 4;
-                    }
-                    default -> throw error("bad escape \\" + e);
-                }
-            }
-        }
-
-        private Object number() {
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            try {
-                return new BigDecimal(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                throw error("bad number");
-            }
-        }
-
-        private Object literal(String word, Object v) {
-            if (!s.startsWith(word, i)) {
-                throw error("unexpected text");
-            }
-            i += word.length();
-            return v;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\r')) {
-                i++;
-            }
-        }
-
-        private char peek() {
-            if (i >= s.length()) {
-                throw error("unexpected end of line");
-            }
-            return s.charAt(i);
-        }
-
-        private char next() {
-            char c = peek();
-            i++;
-            return c;
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(what + " at column " + (i + 1));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +39,7 @@ class Engine_AgentCreateTest {
         registry.addStrategy(TestPlugins.latestWins(), "latest-wins", 0, 1, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
-        engine = new Engine(SharedMemoryOptions.defaults(), registry, null);
+        engine = new Engine(TestStores.options().build(), registry, null);
     }
 
     @AfterEach

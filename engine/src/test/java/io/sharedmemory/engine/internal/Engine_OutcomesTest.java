@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
 
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,7 @@ class Engine_OutcomesTest {
         registry.addStrategy(TestPlugins.firstWins(), NamespaceConfig.FIRST_WINS, 0, 2, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 3, "test");
         registry.addAuditSink(log, 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO).maxLogSize(500)
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO).maxLogSize(500)
                 .build(), registry, destroyedCalls::incrementAndGet);
     }
 
@@ -793,7 +794,7 @@ class Engine_OutcomesTest {
             open("t", writable().ttl(Duration.ofMillis(10)));
             engine.write("t", "k", 1, "a");
             clock.advanceMillis(10);
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ofMillis(20))
+            engine.reconfigure(TestStores.options().clock(clock).cleanupInterval(Duration.ofMillis(20))
                     .maxLogSize(500).build());
             await().atMost(WAIT).until(() -> !records(AccessAction.EXPIRE).isEmpty());
             assertRecord(records(AccessAction.EXPIRE).get(0), T0 + 10, SYSTEM, AccessAction.EXPIRE, "t", "k", true,
@@ -802,7 +803,7 @@ class Engine_OutcomesTest {
 
         @Test
         void aSweeperConfiguredAtCreation_runsOnItsOwn() {
-            Engine other = new Engine(SharedMemoryOptions.builder().clock(clock)
+            Engine other = new Engine(TestStores.options().clock(clock)
                     .cleanupInterval(Duration.ofMillis(20)).build(), registry, null);
             try {
                 other.createNamespace("t", writable().ttl(Duration.ofMillis(10)).build());
@@ -821,7 +822,7 @@ class Engine_OutcomesTest {
         @Test
         void theLogCapacity_isPushedAtStart_onReconfiguration_andToANewLog() {
             assertEquals(500, log.capacity);
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+            engine.reconfigure(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                     .maxLogSize(123).build());
             assertEquals(123, log.capacity);
             TestPlugins.ListLog better = new TestPlugins.ListLog();
@@ -854,7 +855,7 @@ class Engine_OutcomesTest {
                 }
             };
             registry.addAuditSink(stubborn, 5, 10, "test");
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).maxLogSize(99).build());
+            engine.reconfigure(TestStores.options().clock(clock).maxLogSize(99).build());
             engine.createNamespace("ns", writable().build());
             assertTrue(engine.write("ns", "k", 1, "a").isWritten());
             engine.read("ns", "k", "a");
@@ -928,7 +929,7 @@ class Engine_OutcomesTest {
         void requireOne() {
             engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
             engine.write("ns", "k", 1, "a");
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).requireAuditSink(true).build());
+            engine.reconfigure(TestStores.options().clock(clock).requireAuditSink(true).build());
             registry.removeAuditSink(log);
         }
 
@@ -997,10 +998,10 @@ class Engine_OutcomesTest {
 
         @Test
         void withoutACallback_destroyJustStops() {
-            Engine other = new Engine(SharedMemoryOptions.builder().clock(clock).build(), registry, null);
+            Engine other = new Engine(TestStores.options().clock(clock).build(), registry, null);
             other.destroy();
             assertTrue(other.isDestroyed());
-            assertSame(SharedMemoryOptions.defaults().identity(), other.identityMode());
+            assertSame(TestStores.options().build().identity(), other.identityMode());
         }
     }
 }

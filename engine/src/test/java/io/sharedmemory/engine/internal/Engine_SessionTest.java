@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +57,7 @@ class Engine_SessionTest {
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
         registry.addAuthenticator(c -> answer.apply(c), 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                 .identity(IdentityMode.AUTHENTICATED).build(), registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
     }
@@ -228,7 +229,7 @@ class Engine_SessionTest {
     void withoutAnAuthenticator_theRecordSaysSo() {
         RankedPluginRegistry bare = new RankedPluginRegistry();
         bare.addAuditSink(log, 0, 1, "test");
-        Engine other = new Engine(SharedMemoryOptions.builder().clock(clock).identity(IdentityMode.AUTHENTICATED)
+        Engine other = new Engine(TestStores.options().clock(clock).identity(IdentityMode.AUTHENTICATED)
                 .build(), bare, null);
         try {
             assertThrows(AccessDeniedException.class,
@@ -278,7 +279,7 @@ class Engine_SessionTest {
 
     @Test
     void inTrustedMode_bareIdsAct() {
-        engine.reconfigure(SharedMemoryOptions.builder().clock(clock).identity(IdentityMode.TRUSTED).build());
+        engine.reconfigure(TestStores.options().clock(clock).identity(IdentityMode.TRUSTED).build());
         assertEquals(IdentityMode.TRUSTED, engine.identityMode());
         assertTrue(engine.write("ns", "k", 1, "alice").isWritten());
         assertEquals(Optional.of(1), engine.readEntry("ns", "k", "bob").map(e -> e.value()));

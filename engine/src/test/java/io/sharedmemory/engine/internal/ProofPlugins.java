@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
@@ -36,7 +37,7 @@ public final class ProofPlugins {
     }
 
     public static SharedMemoryOptions.Builder options(Clock clock) {
-        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false)
+        SharedMemoryOptions.Builder b = TestStores.options().serviceLoader(false)
                 .cleanupInterval(Duration.ZERO).clock(clock).plugin(permissions());
         for (String name : List.of(NamespaceConfig.LATEST_WINS, NamespaceConfig.FIRST_WINS, NamespaceConfig.MERGE,
                 NamespaceConfig.VERSION)) {

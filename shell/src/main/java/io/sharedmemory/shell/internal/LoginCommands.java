@@ -4,7 +4,6 @@ import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.util.Arrays;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -32,12 +31,12 @@ public final class LoginCommands {
     }
 
     @Descriptor("open a session as an agent proven by the installed authenticator; later commands act as it")
-    public String login(
+    public void login(
             CommandSession session,
             @Descriptor("the secret (for scripts; without it, it is read from the next input line)")
             @Parameter(names = {"-s", "--secret"}, absentValue = "") String secret,
             @Descriptor("agent") String agent) {
-        return memory.withMemory(m -> {
+        MemoryCommands.answer(session, memory.withMemory(m -> {
             char[] chars = secret.isEmpty() ? readLine(session, "secret for " + agent + ": ") : secret.toCharArray();
             Credentials credentials = Credentials.secret(agent, chars);
             Arrays.fill(chars, '\0');
@@ -53,24 +52,23 @@ public final class LoginCommands {
             } finally {
                 credentials.wipe();
             }
-        });
+        }));
     }
 
     @Descriptor("end this shell's session; commands act as -a, else operator, again")
-    public String logout(CommandSession session) {
+    public void logout(CommandSession session) {
         Object current = session.get(SESSION_VARIABLE);
         session.put(SESSION_VARIABLE, null);
         if (current instanceof AgentSession s) {
             s.close();
-            return "Logged out " + s.agentId();
+            MemoryCommands.answer(session, "Logged out " + s.agentId());
+        } else {
+            MemoryCommands.answer(session, "No session to end");
         }
-        return "No session to end";
     }
 
     private static char[] readLine(CommandSession session, String prompt) {
-        PrintStream out = System.out;
-        out.print(prompt);
-        out.flush();
+        Terminal.of(session).print(prompt);
         InputStream in = session.getKeyboard();
         StringBuilder line = new StringBuilder();
         try {

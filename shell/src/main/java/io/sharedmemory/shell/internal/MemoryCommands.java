@@ -27,8 +27,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The data commands of scope {@code sm}: namespaces, entries and permissions. Every command returns one line (or a
- * short table) for the operator; a refusal is a line that starts with what was refused and says why.
+ * The data commands of scope {@code sm}: namespaces, entries and permissions. Every command prints one line (or a
+ * short table) for the operator to the session's output ({@link Terminal}); a refusal is a line that starts with what
+ * was refused and says why.
  *
  * <p>The engine reference is optional so that the commands stay registered while the engine is down and say so,
  * instead of Gogo's "command not found".
@@ -55,7 +56,7 @@ public final class MemoryCommands {
 
     @Descriptor("create a namespace, or replace the configuration of an existing one keeping its data; the acting "
             + "agent becomes its admin")
-    public String create(
+    public void create(
             CommandSession session,
             @Descriptor(AGENT_HELP + "; made admin of the namespace")
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
@@ -70,7 +71,7 @@ public final class MemoryCommands {
             @Descriptor("most live entries, 0 = unlimited")
             @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") String maxEntries,
             @Descriptor("namespace name") String name) {
-        return withActor(session, agent, (m, a) -> {
+        answer(session, withActor(session, agent, (m, a) -> {
             NamespaceConfig config;
             try {
                 NamespaceConfig.Builder b = NamespaceConfig.builder()
@@ -87,11 +88,11 @@ public final class MemoryCommands {
             boolean existed = m.getNamespaceConfig(name).isPresent();
             m.createNamespace(name, config);
             return (existed ? "Reconfigured namespace " : "Created namespace ") + name + ": " + describe(config);
-        });
+        }));
     }
 
     @Descriptor("write a value (JSON; quote objects in single quotes: '{\"a\":1}'; a bare word is a string)")
-    public String write(
+    public void write(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("only write when the key is at this version (0: absent)")
@@ -99,12 +100,12 @@ public final class MemoryCommands {
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key,
             @Descriptor("value") Object value) {
-        return withActor(session, agent, (m, a) -> {
+        answer(session, withActor(session, agent, (m, a) -> {
             Object parsed;
             long expectedVersion;
             try {
                 expectedVersion = longOption("-e", expect);
-                parsed = Json.fromGogo(value);
+                parsed = TypedValue.fromGogo(value);
             } catch (IllegalArgumentException e) {
                 return "Not written: " + e.getMessage();
             }
@@ -116,18 +117,18 @@ public final class MemoryCommands {
             WriteResult r = a.write(namespace, key, parsed, options);
             return r.isWritten() ? "Written " + namespace + "/" + key + " version " + r.version()
                     : "Not written (" + r.status() + "): " + r.message();
-        });
+        }));
     }
 
     @Descriptor("read a value, or the whole entry with -e")
-    public String read(
+    public void read(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("show the whole entry: version, owner, time, metadata, expiry")
             @Parameter(names = {"-e", "--entry"}, presentValue = "true", absentValue = "false") boolean entry,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        return withActor(session, agent, (m, a) -> {
+        answer(session, withActor(session, agent, (m, a) -> {
             Optional<MemoryEntry> e = a.readEntry(namespace, key);
             if (e.isEmpty()) {
                 return "Nothing read: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "read", Permission.READ)
@@ -135,52 +136,56 @@ public final class MemoryCommands {
             }
             MemoryEntry me = e.get();
             if (!entry) {
-                return Json.format(me.value());
+                return TypedValue.format(me.value());
             }
-            return Json.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId() + " at "
-                    + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata " + Json.format(me.metadata()))
+            return TypedValue.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId() + " at "
+                    + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata " + TypedValue.format(me.metadata()))
                     + me.expiresAt().map(t -> ", expires " + t).orElse("");
-        });
+        }));
     }
 
     @Descriptor("delete a key")
-    public String delete(
+    public void delete(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        return withActor(session, agent, (m, a) -> a.delete(namespace, key) ? "Deleted " + namespace + "/" + key
-                : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE, "delete", Permission.WRITE)
-                        .orElse("key \"" + key + "\" not found (or expired) in " + namespace));
+        answer(session, withActor(session, agent, (m, a) -> a.delete(namespace, key) ? "Deleted " + namespace + "/"
+                + key : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE, "delete",
+                        Permission.WRITE).orElse("key \"" + key + "\" not found (or expired) in " + namespace)));
     }
 
     @Descriptor("list the keys of a namespace, sorted")
-    public String keys(
+    public void keys(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withActor(session, agent, (m, a) -> {
+        answer(session, withActor(session, agent, (m, a) -> {
             List<String> keys = a.getKeys(namespace);
             if (keys == null) {
                 return "No keys: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "list", Permission.READ)
                         .orElse("refused");
             }
             return keys.isEmpty() ? "(no keys in " + namespace + ")" : String.join("\n", new TreeSet<>(keys));
-        });
+        }));
     }
 
     @Descriptor("list the namespaces with their strategy and size")
-    public String namespaces() {
-        return withMemory(m -> {
+    public void namespaces(CommandSession session) {
+        answer(session, withMemory(m -> {
             StringBuilder sb = new StringBuilder();
             m.getStats().namespaceDetails().forEach(n -> sb.append(String.format("%-24s %-12s %6d entries%n",
                     n.name(), n.conflictStrategy(), n.entries())));
             return sb.length() == 0 ? "(no namespaces)" : sb.toString().stripTrailing();
-        });
+        }));
     }
 
     @Descriptor("show a namespace's permissions")
-    public String perms(@Descriptor("namespace") String namespace) {
+    public void perms(CommandSession session, @Descriptor("namespace") String namespace) {
+        answer(session, permissionsOf(namespace));
+    }
+
+    private String permissionsOf(String namespace) {
         return withMemory(m -> m.getNamespaceConfig(namespace)
                 .map(c -> {
                     StringBuilder sb = new StringBuilder("default: " + lower(c.defaultPermission()));
@@ -191,13 +196,13 @@ public final class MemoryCommands {
     }
 
     @Descriptor("set per-agent permissions (merged into the existing ones; none removes access); needs admin")
-    public String perms(
+    public void perms(
             CommandSession session,
             @Descriptor(AGENT_HELP + "; an admin of the namespace")
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("agent=permission ...") String... assignments) {
-        return withActor(session, agent, (m, a) -> {
+        answer(session, withActor(session, agent, (m, a) -> {
             Map<String, Permission> changes;
             try {
                 changes = parsePermissions(assignments);
@@ -205,46 +210,51 @@ public final class MemoryCommands {
                 return "Permissions not changed: " + e.getMessage();
             }
             if (changes.isEmpty()) {
-                return perms(namespace);
+                return permissionsOf(namespace);
             }
             return a.updatePermissions(namespace, changes) ? "Permissions of " + namespace + " updated: "
                     + changes.entrySet().stream().map(e -> e.getKey() + "=" + lower(e.getValue())).toList()
                     : "Permissions not changed: " + whyNot(m, namespace, a.agentId(), AccessAction.UPDATE_PERMISSIONS,
                             "change permissions", Permission.ADMIN).orElse("refused");
-        });
+        }));
     }
 
     @Descriptor("remove every entry of a namespace; needs admin")
-    public String clear(
+    public void clear(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withActor(session, agent, (m, a) -> a.clearNamespace(namespace) ? "Cleared " + namespace
+        answer(session, withActor(session, agent, (m, a) -> a.clearNamespace(namespace) ? "Cleared " + namespace
                 : "Not cleared: " + whyNot(m, namespace, a.agentId(), AccessAction.CLEAR, "clear", Permission.ADMIN)
-                        .orElse("refused"));
+                        .orElse("refused")));
     }
 
     @Descriptor("delete a namespace with its entries; needs admin")
-    public String drop(
+    public void drop(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        return withActor(session, agent, (m, a) -> a.deleteNamespace(namespace) ? "Deleted namespace " + namespace
-                : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE_NAMESPACE, "delete",
-                        Permission.ADMIN).orElse("refused"));
+        answer(session, withActor(session, agent, (m, a) -> a.deleteNamespace(namespace) ? "Deleted namespace "
+                + namespace : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE_NAMESPACE,
+                        "delete", Permission.ADMIN).orElse("refused")));
     }
 
     @Descriptor("send a message (JSON) to the namespace's subscribers")
-    public String broadcast(
+    public void broadcast(
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("message") Object message) {
-        return withActor(session, agent, (m, a) -> {
-            Object parsed = Json.fromGogo(message);
+        answer(session, withActor(session, agent, (m, a) -> {
+            Object parsed = TypedValue.fromGogo(message);
             a.broadcast(namespace, parsed);
             return "Broadcast to " + namespace;
-        });
+        }));
+    }
+
+    /** Prints a command's answer to the session's output. */
+    static void answer(CommandSession session, String text) {
+        Terminal.of(session).println(text);
     }
 
     /**

@@ -14,7 +14,6 @@ import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -52,7 +51,8 @@ public final class ObserveCommands {
     }
 
     @Descriptor("tail the access log, oldest first")
-    public String log(
+    public void log(
+            CommandSession session,
             @Descriptor("only this agent") @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("only this namespace") @Parameter(names = {"-n", "--namespace"}, absentValue = "") String ns,
             @Descriptor("only this action: " + "read, write, delete, subscribe, broadcast, clear, delete_namespace, "
@@ -62,7 +62,7 @@ public final class ObserveCommands {
                     absentValue = "false") boolean failures,
             @Descriptor("how many of the newest") @Parameter(names = {"-l", "--limit"}, absentValue = "20")
             String limit) {
-        return memory.withMemory(m -> {
+        MemoryCommands.answer(session, memory.withMemory(m -> {
             AccessLogQuery.Builder q = AccessLogQuery.builder()
                     .limit(Math.max(0, MemoryCommands.intOption("-l", limit)));
             if (!agent.isEmpty()) {
@@ -90,12 +90,12 @@ public final class ObserveCommands {
             StringBuilder sb = new StringBuilder();
             entries.forEach(e -> sb.append(e).append('\n'));
             return sb.toString().stripTrailing();
-        });
+        }));
     }
 
     @Descriptor("show sizes and counts")
-    public String stats() {
-        return memory.withMemory(m -> {
+    public void stats(CommandSession session) {
+        MemoryCommands.answer(session, memory.withMemory(m -> {
             MemoryStats s = m.getStats();
             StringBuilder sb = new StringBuilder();
             sb.append("identity mode ").append(m.identityMode().name().toLowerCase(Locale.ROOT))
@@ -106,11 +106,15 @@ public final class ObserveCommands {
             s.namespaceDetails().forEach(n -> sb.append(String.format("%n  %-24s %-12s %6d entries %3d subscribers",
                     n.name(), n.conflictStrategy(), n.entries(), n.subscriptions())));
             return sb.toString();
-        });
+        }));
     }
 
     @Descriptor("list conflict strategies, permission providers and audit sinks with their bundles; * = in use")
-    public String plugins() {
+    public void plugins(CommandSession session) {
+        MemoryCommands.answer(session, describePlugins());
+    }
+
+    private String describePlugins() {
         StringBuilder sb = new StringBuilder();
         section(sb, "Conflict strategies", ConflictStrategy.class, true);
         section(sb, "Permission providers (highest ranking decides; none = every check denied)",
@@ -165,7 +169,7 @@ public final class ObserveCommands {
     }
 
     @Descriptor("print a namespace's changes as they happen, until Enter is pressed, the count or the time is reached")
-    public String watch(
+    public void watch(
             CommandSession session,
             @Descriptor(MemoryCommands.AGENT_HELP + "; needs read")
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
@@ -174,24 +178,22 @@ public final class ObserveCommands {
             @Descriptor("stop after this many seconds, 0 = no limit")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "0") String timeout,
             @Descriptor("namespace") String namespace) {
-        return memory.withMemory(m -> {
+        Terminal out = Terminal.of(session);
+        out.println(memory.withMemory(m -> {
             int count = MemoryCommands.intOption("-c", countOption);
             long seconds = MemoryCommands.longOption("-t", timeout);
             BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
-            PrintStream out = System.out;
             InputStream keyboard = session == null ? null : session.getKeyboard();
             int seen = 0;
             long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
             Actor actor = MemoryCommands.actor(m, session, agent);
             try (Subscription sub = actor.subscribe(namespace, events::add)) {
                 out.println("Watching " + namespace + " as " + actor.agentId() + " (press Enter to stop)");
-                out.flush();
                 while (sub.isActive() && (count <= 0 || seen < count) && System.nanoTime() < deadline) {
                     ChangeEvent e = events.poll(200, TimeUnit.MILLISECONDS);
                     if (e != null) {
                         seen++;
                         out.println(format(e));
-                        out.flush();
                     } else if (enterPressed(keyboard)) {
                         break;
                     }
@@ -202,14 +204,14 @@ public final class ObserveCommands {
                 Thread.currentThread().interrupt();
                 return "Stopped watching " + namespace + " after " + seen + " events (interrupted)";
             }
-        });
+        }));
     }
 
     static String format(ChangeEvent e) {
         return e.timestamp() + " " + e.action().name().toLowerCase(Locale.ROOT) + " "
                 + (e.key() == null ? "" : e.key() + " ") + "by " + e.agentId()
                 + (e.version() > 0 ? " v" + e.version() : "")
-                + (e.value() == null ? "" : " " + Json.format(e.value()));
+                + (e.value() == null ? "" : " " + TypedValue.format(e.value()));
     }
 
     private static boolean enterPressed(InputStream keyboard) {
