@@ -143,7 +143,7 @@ class Shell_OperatorCasesTest {
 
             String refused = run("sm:create auth-11");
             assertTrue(refused.startsWith("Not created: Identity mode is authenticated") && refused.endsWith(
-                    "(identity mode is authenticated: the shell acts only through sm:login <agent>)"), refused);
+                    "(the shell acts only through sm:login <agent> in this mode)"), refused);
             assertTrue(memory.getNamespaceConfig("auth-11").isEmpty());
             assertEquals(1, failures("operator", "auth-11", AccessAction.CREATE_NAMESPACE).size());
             assertTrue(run("sm:write -a planner auth-11 k 1").contains("sm:login"), "-a is not believed either");

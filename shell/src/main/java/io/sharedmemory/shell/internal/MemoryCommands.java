@@ -4,7 +4,6 @@ import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessDeniedException;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.api.AgentSession;
-import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
@@ -55,6 +54,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class MemoryCommands {
     static final String DEFAULT_AGENT = "operator";
     static final String AGENT_HELP = "acting agent (default: the sm:login session, else " + DEFAULT_AGENT + ")";
+    /** How the engine's refusal of a bare agent id in authenticated mode begins. */
+    static final String SESSION_REQUIRED = "Identity mode is authenticated";
+    private static final String LOGIN_HINT = " (the shell acts only through sm:login <agent> in this mode)";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SharedMemory memory;
@@ -360,8 +362,7 @@ public final class MemoryCommands {
             Actor actor = actor(m, session, agent);
             String answer = command.apply(m, actor);
             // the engine refused (and recorded) a bare id: say how the shell acts in this mode
-            return actor.isSession() || m.identityMode() != IdentityMode.AUTHENTICATED ? answer
-                    : answer + " (identity mode is authenticated: the shell acts only through sm:login <agent>)";
+            return actor.isSession() || !answer.contains(SESSION_REQUIRED) ? answer : answer + LOGIN_HINT;
         });
     }
 
@@ -383,9 +384,7 @@ public final class MemoryCommands {
             return command.apply(m);
         } catch (SharedMemoryException | IllegalArgumentException | IllegalStateException e) {
             String answer = "Refused: " + e.getMessage();
-            return e instanceof AccessDeniedException && isAuthenticated(m) && !answer.contains("sm:login")
-                    ? answer + " (identity mode is authenticated: the shell acts only through sm:login <agent>)"
-                    : answer;
+            return answer.contains(SESSION_REQUIRED) && !answer.contains(LOGIN_HINT) ? answer + LOGIN_HINT : answer;
         }
     }
 
@@ -409,14 +408,6 @@ public final class MemoryCommands {
                         .filter(c -> !c.permissions().getOrDefault(agent, c.defaultPermission()).implies(needed))
                         .map(c -> agent + " may not " + what + " in " + namespace + " (needs "
                                 + lower(needed) + ")"));
-    }
-
-    private static boolean isAuthenticated(SharedMemory m) {
-        try {
-            return m.identityMode() == IdentityMode.AUTHENTICATED;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     static String noNamespace(String namespace) {

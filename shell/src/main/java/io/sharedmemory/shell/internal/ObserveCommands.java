@@ -113,6 +113,8 @@ public final class ObserveCommands {
                     .append(", access-log entries ").append(s.totalAccessLogs()).append(", subscriptions ")
                     .append(s.subscriptions()).append(", listeners ").append(s.listeners()).append(", audit failures ")
                     .append(s.auditFailures());
+            s.store().forEach((label, value) -> sb.append(System.lineSeparator()).append("  ").append(label)
+                    .append(": ").append(value));
             s.namespaceDetails().forEach(n -> sb.append(String.format("%n  %-24s %-12s %6d entries %3d subscribers",
                     n.name(), n.conflictStrategy(), n.entries(), n.subscriptions())));
             return sb.toString();

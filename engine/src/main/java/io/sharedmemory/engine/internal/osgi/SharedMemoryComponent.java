@@ -10,12 +10,14 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
 import io.sharedmemory.engine.internal.ForwardingSharedMemory;
-import io.sharedmemory.engine.internal.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.UnavailableMemory;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.store.InMemoryStore;
+import io.sharedmemory.store.MemoryStore;
 import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -45,18 +47,22 @@ import org.osgi.service.metatype.annotations.Option;
  *
  * <p>Fail closed. A configuration is applied whole or not at all, and no agent ever acts under settings weaker than the
  * ones asked for: with a bad value (one that does not parse or is out of range, or a property this component does not
- * know, such as a misspelt one), one ERROR line names the property and the engine refuses everything until the
- * configuration is fixed — at activation as when it changes while running. Refusing means: every operation that acts as
- * an agent or reports on the memory throws {@link IllegalStateException} saying why (the shell prints it as one line),
- * no session is opened, and an open {@code AgentSession} that tries to act is revoked. What still works is what no agent
- * does: {@code on(...)} (so that listeners such as the Event Admin bridge are in place when the engine reopens) and the
- * creation or reconfiguration of namespaces by the operator's own declarations ({@code createNamespace(name, config)}).
- * The data is kept; when the configuration is fixed, the engine applies it and serves again. Deleting the configuration
- * returns the engine to its defaults (a valid change).
+ * know, such as a misspelt one), one ERROR line names the property and the memory refuses everything until the
+ * configuration is fixed — at activation as when it changes while running. Refusing is {@link UnavailableMemory}'s
+ * (outcomes, each agent's refusal recorded): writes {@code STORE_UNAVAILABLE} with the reason, reads null, no session
+ * opens, and an open {@code AgentSession} that tries to act is revoked. What still works is what no agent does:
+ * {@code on(...)} (so that listeners such as the Event Admin bridge are in place when the memory serves again) and the
+ * creation or reconfiguration of namespaces by the operator's own declarations ({@code createNamespace(name, config)}),
+ * on the engine that holds the data meanwhile (started, at a bad activation, on the configured store with the default
+ * settings, which act for no one). When the configuration is fixed, the engine applies it and serves again, its data
+ * kept. Deleting the configuration returns the engine to its defaults (a valid change).
  *
  * <p>Values are read from the raw properties, typed (a {@code .config} file, the Config Admin API) or text (a
  * {@code .cfg} file): a boolean is {@code true} or {@code false} and nothing else, a number a whole number, and a key
  * that starts with a byte-order mark (a file saved with one) is read without it.
+ *
+ * <p>The store: {@code memory}, or the name of a {@code MemoryStore} service; while it is not present every operation
+ * is refused; changing it restarts the engine on the new store's data.
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
@@ -70,7 +76,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     @ObjectClassDefinition(name = "sharedmemory engine",
             description = "Settings of the shared-memory engine. Changes apply while it runs. With a bad value (or an "
-                    + "unknown property) the engine refuses every operation until it is fixed.")
+                    + "unknown property) the memory refuses every operation until it is fixed.")
     @interface Config {
         @AttributeDefinition(name = "Access log size",
                 description = "How many entries the queryable in-memory access log keeps (oldest dropped first).",
@@ -98,6 +104,13 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
                 options = {@Option(label = "trusted", value = "trusted"),
                         @Option(label = "authenticated", value = "authenticated")})
         String identity() default "trusted";
+
+        @AttributeDefinition(name = "Store",
+                description = "Where namespaces and entries are kept: memory (this process's heap, lost at stop), "
+                        + "or the name of a MemoryStore service (file: durable, in a directory; hazelcast: shared by "
+                        + "the members of a cluster). While the named store is not present every operation is refused; "
+                        + "changing it restarts the engine on the new store's data.")
+        String store() default InMemoryStore.NAME;
     }
 
     static final String MAX_LOG_SIZE = "maxLogSize";
@@ -105,8 +118,9 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     static final String LISTENER_QUEUE_CAPACITY = "listenerQueueCapacity";
     static final String REQUIRE_AUDIT_SINK = "requireAuditSink";
     static final String IDENTITY = "identity";
+    static final String STORE = "store";
     private static final Set<String> KNOWN = Set.of(MAX_LOG_SIZE, CLEANUP_INTERVAL_MILLIS, LISTENER_QUEUE_CAPACITY,
-            REQUIRE_AUDIT_SINK, IDENTITY);
+            REQUIRE_AUDIT_SINK, IDENTITY, STORE);
     /** Properties that Config Admin, DS, FileInstall or Karaf add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.",
             "org.apache.", "karaf.", ".");
@@ -135,66 +149,171 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     };
 
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
-    private volatile Engine engine;
-    /** Why the engine refuses everything (its configuration's fault), or null while it serves. */
-    private volatile String refusal;
+    /** The MemoryStore services present, by name; the component's lifecycle methods run under this object's lock. */
+    private final Map<String, MemoryStore> stores = new java.util.HashMap<>();
+    private volatile SharedMemory current;
+    /** While the configuration has a bad value: the memory that refuses every agent's operation; else null. */
+    private volatile SharedMemory refusing;
+    private Engine engine;
+    private SharedMemoryOptions options;
+    private String storeName = InMemoryStore.NAME;
 
     @Activate
-    void activate(Map<String, Object> properties) {
-        SharedMemoryOptions options;
+    synchronized void activate(Map<String, Object> properties) {
         try {
             options = options(properties);
+            storeName = storeName(properties);
         } catch (IllegalArgumentException e) {
-            // an engine with the defaults holds the state the operator's declarations create meanwhile; it acts for no one
-            engine = new Engine(SharedMemoryOptions.builder().serviceLoader(false).build(), registry, null);
-            refuse(e.getMessage());
+            // an engine with the defaults holds what the operator's declarations create meanwhile; it acts for no one
+            options = SharedMemoryOptions.builder().serviceLoader(false).build();
+            storeName = storeNameOrDefault(properties);
+            refuse(e.getMessage(), askedIdentity(properties));
+            start();
             return;
         }
-        engine = new Engine(options, registry, null);
-        LOG.log(Level.INFO, "sharedmemory: engine started with " + describe(options)
-                + (properties.containsKey("service.pid") ? " (configuration " + PID + ")"
-                        : " (no configuration " + PID + ": the defaults)"));
+        start();
+        if (engine != null) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: engine started with " + describe(options)
+                    + (properties.containsKey("service.pid") ? " (configuration " + PID + ")"
+                            : " (no configuration " + PID + ": the defaults)"));
+        }
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        SharedMemoryOptions options;
+    synchronized void modified(Map<String, Object> properties) {
+        SharedMemoryOptions next;
+        String nextStore;
         try {
-            options = options(properties);
+            next = options(properties);
+            nextStore = storeName(properties);
         } catch (IllegalArgumentException e) {
-            refuse(e.getMessage());
+            refuse(e.getMessage(), askedIdentity(properties));
             return;
         }
-        engine.reconfigure(options);
-        if (refusal != null) {
-            refusal = null;
+        options = next;
+        if (!nextStore.equals(storeName)) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: the engine moves from store \"" + storeName
+                    + "\" to store \"" + nextStore + "\"");
+            stop();
+            storeName = nextStore;
+            start();
+        } else if (engine != null) {
+            engine.reconfigure(next);
+        } else {
+            current = new UnavailableMemory(absent(storeName), registry, next.identity());
+        }
+        if (refusing != null) {
+            refusing = null;
             registry.removeAuthenticator(REFUSING);
-            LOG.log(Level.WARNING, "sharedmemory: configuration " + PID + " fixed; the engine serves again, with its "
-                    + "data: " + describe(options));
+            LOG.log(System.Logger.Level.WARNING, "sharedmemory: configuration " + PID + " fixed; the memory serves "
+                    + "again, with its data: " + describe(next));
         }
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
+        stop();
+    }
+
+    /** The configuration has a bad value: every agent's operation is refused, no session acts, until it is fixed. */
+    private void refuse(String why, IdentityMode identity) {
+        LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID + " has a bad value; the memory "
+                + "refuses every operation until it is fixed (its data is kept, no session may act): " + why);
+        if (refusing == null) {
+            registry.addAuthenticator(REFUSING, Integer.MAX_VALUE, Long.MIN_VALUE, "the engine's configuration");
+        }
+        refusing = new UnavailableMemory("The sharedmemory engine refuses every operation until its configuration "
+                + PID + " is fixed: " + why, registry, identity);
+    }
+
+    /** @return whether the memory serves (false: its configuration has a bad value) */
+    boolean isServing() {
+        return refusing == null;
+    }
+
+    /** Starts an engine on the configured store when it is present; otherwise every operation is refused. */
+    private void start() {
+        MemoryStore store = InMemoryStore.NAME.equals(storeName) ? new InMemoryStore() : stores.get(storeName);
+        if (store == null) {
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: " + absent(storeName) + "; every operation is refused "
+                    + "until it is");
+            current = new UnavailableMemory(absent(storeName), registry, options.identity());
+            return;
+        }
+        try {
+            engine = new Engine(options, registry, store, null);
+            current = engine;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: the engine did not start: " + e.getMessage()
+                    + "; every operation is refused until the store can be opened");
+            current = new UnavailableMemory("The store \"" + storeName + "\" could not be opened: " + e.getMessage(),
+                    registry, options.identity());
+        }
+    }
+
+    private void stop() {
         Engine e = engine;
+        engine = null;
+        current = new UnavailableMemory("The engine is stopped", registry, options == null
+                ? io.sharedmemory.api.IdentityMode.TRUSTED : options.identity());
         if (e != null) {
             e.destroy();
         }
     }
 
-    private void refuse(String why) {
-        LOG.log(Level.ERROR, "sharedmemory: configuration " + PID + " has a bad value; the engine refuses every "
-                + "operation until it is fixed (its data is kept, no session may act): " + why);
-        if (refusal == null) {
-            registry.addAuthenticator(REFUSING, Integer.MAX_VALUE, Long.MIN_VALUE, "the engine's configuration");
-        }
-        refusal = "The sharedmemory engine refuses every operation until its configuration " + PID + " is fixed: "
-                + why;
+    private static String absent(String store) {
+        return "The store \"" + store + "\" is not present (no MemoryStore service of that name)";
     }
 
-    /** @return whether the engine serves (false: its configuration has a bad value) */
-    boolean isServing() {
-        return refusal == null;
+    private static String storeName(Map<String, Object> properties) {
+        String name = text(normalized(properties), STORE, InMemoryStore.NAME);
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("store: empty (memory, file, hazelcast or another store's name)");
+        }
+        return name;
+    }
+
+    /** The store a configuration with a bad value names, if it names one well; else the default. */
+    private static String storeNameOrDefault(Map<String, Object> properties) {
+        try {
+            return storeName(properties);
+        } catch (IllegalArgumentException e) {
+            return InMemoryStore.NAME;
+        }
+    }
+
+    /** The identity mode a configuration with a bad value asks for, if it says; else the stricter one. */
+    private static IdentityMode askedIdentity(Map<String, Object> properties) {
+        try {
+            Map<String, Object> p = normalized(properties);
+            return p.containsKey(IDENTITY) ? IdentityMode.parse(text(p, IDENTITY, "trusted"))
+                    : IdentityMode.AUTHENTICATED;
+        } catch (IllegalArgumentException e) {
+            return IdentityMode.AUTHENTICATED;
+        }
+    }
+
+    /** A store service arrives: the engine starts on it if it is the one configured and none runs yet. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void addStore(MemoryStore store, Map<String, Object> props) {
+        String name = props.get(MemoryStore.NAME_PROPERTY) instanceof String n ? n : store.name();
+        stores.put(name, store);
+        if (options != null && engine == null && name.equals(storeName)) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: the store \"" + name + "\" is present; the engine starts");
+            start();
+        }
+    }
+
+    /** The store in use goes: the engine stops (its data stays in the store) and every operation is refused. */
+    synchronized void removeStore(MemoryStore store, Map<String, Object> props) {
+        stores.values().remove(store);
+        if (engine != null && !InMemoryStore.NAME.equals(storeName) && !stores.containsKey(storeName)) {
+            LOG.log(System.Logger.Level.WARNING, "sharedmemory: the store \"" + storeName + "\" went away; the engine "
+                    + "stops and every operation is refused until it is back");
+            stop();
+            current = new UnavailableMemory(absent(storeName), registry, options.identity());
+        }
     }
 
     private static String describe(SharedMemoryOptions o) {
@@ -211,15 +330,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
      * @throws IllegalArgumentException naming the property at fault
      */
     static SharedMemoryOptions options(Map<String, Object> properties) {
-        Map<String, Object> p = new TreeMap<>();
-        for (Map.Entry<String, Object> e : properties.entrySet()) {
-            String key = withoutByteOrderMark(e.getKey());
-            if (!KNOWN.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
-                throw new IllegalArgumentException("unknown property \"" + key + "\"" + closest(key)
-                        + " (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
-            }
-            p.put(key, e.getValue());
-        }
+        Map<String, Object> p = normalized(properties);
         SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false);
         setting(MAX_LOG_SIZE, () -> b.maxLogSize(intValue(p, MAX_LOG_SIZE, SharedMemoryOptions.DEFAULT_MAX_LOG_SIZE)));
         setting(CLEANUP_INTERVAL_MILLIS, () -> b.cleanupInterval(Duration.ofMillis(longValue(p,
@@ -229,6 +340,23 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         setting(REQUIRE_AUDIT_SINK, () -> b.requireAuditSink(booleanValue(p, REQUIRE_AUDIT_SINK)));
         setting(IDENTITY, () -> b.identity(IdentityMode.parse(text(p, IDENTITY, "trusted"))));
         return b.build();
+    }
+
+    /**
+     * @return the properties with their keys as written (no byte-order mark)
+     * @throws IllegalArgumentException naming a property this component does not know
+     */
+    private static Map<String, Object> normalized(Map<String, Object> properties) {
+        Map<String, Object> p = new TreeMap<>();
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            String key = withoutByteOrderMark(e.getKey());
+            if (!KNOWN.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException("unknown property \"" + key + "\"" + closest(key)
+                        + " (known: " + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
+            }
+            p.put(key, e.getValue());
+        }
+        return p;
     }
 
     /** A file saved with a UTF-8 byte-order mark puts it before the first key: U+FEFF, or its bytes read as Latin-1. */
@@ -338,28 +466,25 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     @Override
     protected SharedMemory delegate() {
-        String why = refusal;
-        if (why != null) {
-            throw new IllegalStateException(why);
-        }
-        return engine;
+        SharedMemory r = refusing;
+        return r != null ? r : current;
     }
 
-    // What no agent does goes through while the engine refuses: see the class comment.
+    // What no agent does goes through while the configuration is bad: see the class comment.
 
     @Override
     public void createNamespace(String name) {
-        engine.createNamespace(name);
+        current.createNamespace(name);
     }
 
     @Override
     public void createNamespace(String name, NamespaceConfig config) {
-        engine.createNamespace(name, config);
+        current.createNamespace(name, config);
     }
 
     @Override
     public Registration on(EventType type, Consumer<MemoryEvent> listener) {
-        return engine.on(type, listener);
+        return current.on(type, listener);
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.Credentials;
 import io.sharedmemory.api.IdentityMode;
 import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.SharedMemoryException;
+import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.api.WriteResult.Status;
 import io.sharedmemory.spi.AgentAuthenticator;
 import io.sharedmemory.spi.AuditSink;
@@ -72,24 +74,28 @@ class SharedMemoryComponent_FailClosedTest {
         return p;
     }
 
+    private static final String REFUSAL = "The sharedmemory engine refuses every operation until its configuration "
+            + SharedMemoryComponent.PID + " is fixed: ";
+
     @Test
-    void theIssuesCase_oneBadValueAtStart_givesAnEngineThatRefusesEverything_notATrustedOne() {
+    void theIssuesCase_oneBadValueAtStart_givesAMemoryThatRefusesEverything_notATrustedOne() {
         component.activate(cfg("identity", "authenticated", "requireAuditSink", "true",
                 "listenerQueueCapacity", "8"));
         assertFalse(component.isServing());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> component.write("tasks", "x", 1,
-                "operator"));
-        assertTrue(e.getMessage().startsWith("The sharedmemory engine refuses every operation until its configuration "
-                + SharedMemoryComponent.PID + " is fixed: listenerQueueCapacity must be"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> component.getStats(), "sm:stats is refused, not 'trusted'");
-        assertThrows(IllegalStateException.class, () -> component.identityMode());
-        assertThrows(IllegalStateException.class, () -> component.session(Credentials.token("token-of-worker-1")));
+        WriteResult refused = component.write("tasks", "x", 1, "operator");
+        assertEquals(Status.STORE_UNAVAILABLE, refused.status());
+        assertTrue(refused.message().startsWith(REFUSAL + "listenerQueueCapacity must be"), refused.message());
+        assertEquals(IdentityMode.AUTHENTICATED, component.identityMode(), "what the file asked for, not trusted");
+        assertTrue(component.getStats().store().values().stream().anyMatch(v -> v.startsWith(REFUSAL)),
+                "sm:stats says why");
+        assertThrows(SharedMemoryException.class, () -> component.session(Credentials.token("token-of-worker-1")));
         // what no agent does still works: the operator's declarations and listeners
         component.createNamespace("tasks", NamespaceConfig.defaults());
         component.on(io.sharedmemory.api.EventType.MEMORY_WRITE, event -> { }).close();
 
         component.modified(cfg("identity", "authenticated", "requireAuditSink", "true", "maxLogSize", "-3"));
         assertFalse(component.isServing());
+        assertTrue(component.write("tasks", "x", 1, "operator").message().startsWith(REFUSAL + "maxLogSize"));
 
         component.modified(cfg("identity", "authenticated", "requireAuditSink", "true",
                 "listenerQueueCapacity", "16"));
@@ -111,7 +117,8 @@ class SharedMemoryComponent_FailClosedTest {
 
         component.modified(cfg("identity", "authenticated", "requireAuditSink", "yes"));
         assertFalse(component.isServing());
-        assertThrows(IllegalStateException.class, () -> component.read("tasks", "kept", "operator"));
+        assertEquals(null, (Object) component.read("tasks", "kept", "operator"));
+        assertEquals(Status.STORE_UNAVAILABLE, component.write("tasks", "kept", "x", "operator").status());
         assertEquals(Status.DENIED, session.write("tasks", "by-session", 2).status(), "no session acts");
 
         component.modified(cfg("identity", "authenticated", "requireAuditSink", "false"));
@@ -121,7 +128,7 @@ class SharedMemoryComponent_FailClosedTest {
         assertEquals("before", fresh.read("tasks", "kept"), "the data is kept");
         assertEquals(Integer.valueOf(1), fresh.read("tasks", "by-session"));
         assertEquals(Status.DENIED, session.write("tasks", "by-session", 3).status(),
-                "a session refused while the engine refused stays revoked");
+                "a session refused while the memory refused stays revoked");
     }
 
     @Test
