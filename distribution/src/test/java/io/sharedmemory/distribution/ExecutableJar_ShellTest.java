@@ -18,8 +18,8 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * The executable jar's Gogo shell as an operator uses it (Felix's own console, reading stdin): each answer printed
- * once, UTF-8 stored as typed (issue 16, item 12), a shipped bundle updated from a jar as the README says (item 17), and a
- * secret typed at {@code sm:login}'s prompt not shown on the terminal (item 20).
+ * once, UTF-8 stored as typed (issue 16, item 12), a shipped bundle updated from a jar as the README says (item 17),
+ * and a secret typed at {@code sm:login}'s prompt not shown on the terminal (item 20).
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class ExecutableJar_ShellTest {

@@ -33,7 +33,8 @@ class ExecutableJar_StartupTest {
             engineFile(d);
             String boot = d.start().awaitPrompt(1, 60);
             assertTrue(boot.contains("sharedmemory: engine started with identity authenticated"), boot);
-            assertFalse(boot.contains("(no configuration io.sharedmemory.engine"), "never first with defaults: " + boot);
+            assertFalse(boot.contains("(no configuration io.sharedmemory.engine"),
+                    "never first with defaults: " + boot);
             assertEquals(1, RunningDistribution.count(boot, "sharedmemory: engine started"), boot);
             assertTrue(boot.contains("sharedmemory: namespace tasks declared by ")
                     && boot.contains("sharedmemory: namespace scores declared by "), boot);

@@ -34,8 +34,8 @@ import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 /**
- * Issue 16, items 16 and 19, in the distribution's bundles: the authenticator configured as a {@code .cfg} file gives it
- * (several agents in one {@code agents=} line); a shell logged in with {@code sm:login} is refused at its next command
+ * Issue 16, items 16 and 19, in the distribution's bundles: the authenticator configured as a {@code .cfg} file
+ * gives it (several agents in one {@code agents=} line); a shell logged in with {@code sm:login} is refused at its next command
  * once its agent is removed from that configuration, or the configuration deleted, and its token opens no session.
  */
 @ExtendWith({BundleContextExtension.class, ServiceExtension.class})

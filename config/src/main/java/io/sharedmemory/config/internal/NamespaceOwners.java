@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Which declaration owns each namespace. Two configurations that declare one namespace (two files with the same
- * {@code name=}) must not take turns overriding each other: the one whose PID sorts first owns it, and only the owner is
- * applied. The rule does not depend on the order in which configurations arrive, so every start ends the same way; when
+ * {@code name=}) must not take turns overriding each other: the one whose PID sorts first owns it, and only the owner
+ * is applied. The rule does not depend on the order in which configurations arrive, so every start ends the same way; when
  * the owner goes (its file deleted, or renamed to declare another namespace), the next one takes over.
  *
  * <p>Thread-safe. Callers act on what a method returns outside its lock (applying a declaration calls the engine).

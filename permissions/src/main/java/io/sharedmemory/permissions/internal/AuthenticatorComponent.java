@@ -49,8 +49,8 @@ public final class AuthenticatorComponent implements AgentAuthenticator {
             description = "Agents allowed to open sessions, and how their session tokens are signed.")
     @interface Config {
         @AttributeDefinition(name = "Agents",
-                description = "agentId=pbkdf2-sha256$iterations$salt$hash, one per entry or several separated by commas "
-                        + "(make the hash with java -cp sharedmemory-permissions.jar "
+                description = "agentId=pbkdf2-sha256$iterations$salt$hash, one per entry or several separated by "
+                        + "commas (make the hash with java -cp sharedmemory-permissions.jar "
                         + "io.sharedmemory.permissions.SecretHashes).")
         String[] agents() default {};
 

@@ -46,8 +46,8 @@ class SharedMemoryComponent_FailClosedTest {
             }
 
             @Override
-            public Resolution resolve(io.sharedmemory.api.MemoryEntry existing, io.sharedmemory.api.MemoryEntry incoming,
-                                      io.sharedmemory.spi.ConflictContext ctx) {
+            public Resolution resolve(io.sharedmemory.api.MemoryEntry existing,
+                                      io.sharedmemory.api.MemoryEntry incoming, io.sharedmemory.spi.ConflictContext ctx) {
                 return Resolution.accept();
             }
         }, Map.of("service.id", 2L));
