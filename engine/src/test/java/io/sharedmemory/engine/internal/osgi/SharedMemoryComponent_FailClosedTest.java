@@ -135,34 +135,34 @@ class SharedMemoryComponent_FailClosedTest {
     void aBooleanIsTrueOrFalse_andNothingElse() {
         for (String bad : new String[] {"yes", "on", "1", "enabled", ""}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SharedMemoryComponent.options(cfg("requireAuditSink", bad)), bad);
+                    () -> EngineConfiguration.options(cfg("requireAuditSink", bad)), bad);
             assertEquals("requireAuditSink: \"" + bad + "\" is not true or false", e.getMessage());
         }
-        assertTrue(SharedMemoryComponent.options(cfg("requireAuditSink", " TRUE ")).requireAuditSink());
-        assertFalse(SharedMemoryComponent.options(cfg("requireAuditSink", "false")).requireAuditSink());
+        assertTrue(EngineConfiguration.options(cfg("requireAuditSink", " TRUE ")).requireAuditSink());
+        assertFalse(EngineConfiguration.options(cfg("requireAuditSink", "false")).requireAuditSink());
         Map<String, Object> typed = cfg();
         typed.put("requireAuditSink", Boolean.TRUE);
-        assertTrue(SharedMemoryComponent.options(typed).requireAuditSink());
+        assertTrue(EngineConfiguration.options(typed).requireAuditSink());
     }
 
     @Test
     void anUnknownProperty_isRefusedNamingIt_andTheFrameworksOwnAreNot() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SharedMemoryComponent.options(cfg("requireAuditSnk", "true")));
+                () -> EngineConfiguration.options(cfg("requireAuditSnk", "true")));
         assertTrue(e.getMessage().startsWith("unknown property \"requireAuditSnk\" (did you mean requireAuditSink?)"),
                 e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(cfg("mode", "x")));
+        e = assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(cfg("mode", "x")));
         assertTrue(e.getMessage().startsWith("unknown property \"mode\" (known: cleanupIntervalMillis, identity,"),
                 e.getMessage());
-        assertEquals(IdentityMode.TRUSTED, SharedMemoryComponent.options(cfg()).identity());
+        assertEquals(IdentityMode.TRUSTED, EngineConfiguration.options(cfg()).identity());
     }
 
     @Test
     void aByteOrderMarkBeforeTheFirstKey_isNotPartOfIt() {
         assertEquals(IdentityMode.AUTHENTICATED,
-                SharedMemoryComponent.options(cfg("\uFEFFidentity", "authenticated")).identity(), "read as UTF-8");
+                EngineConfiguration.options(cfg("\uFEFFidentity", "authenticated")).identity(), "read as UTF-8");
         assertEquals(IdentityMode.AUTHENTICATED,
-                SharedMemoryComponent.options(cfg("\u00EF\u00BB\u00BFidentity", "authenticated")).identity(),
+                EngineConfiguration.options(cfg("\u00EF\u00BB\u00BFidentity", "authenticated")).identity(),
                 "read as ISO-8859-1");
     }
 

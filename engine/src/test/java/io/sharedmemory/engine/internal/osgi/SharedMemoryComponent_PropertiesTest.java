@@ -246,11 +246,11 @@ class SharedMemoryComponent_PropertiesTest {
         Map<String, Object> notANumber = config(5, 0, 64, false, "trusted");
         notANumber.put("maxLogSize", "abc");
         assertEquals("maxLogSize: \"abc\" is not a whole number", assertThrows(IllegalArgumentException.class,
-                () -> SharedMemoryComponent.options(notANumber)).getMessage());
+                () -> EngineConfiguration.options(notANumber)).getMessage());
         assertEquals("identity: Unknown identity mode \"authentic\": expected trusted or authenticated",
-                assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+                assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(
                         config(100, 0, 64, false, "authentic"))).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(
                 config(100, -5, 64, false, "trusted"))).getMessage().startsWith("cleanupIntervalMillis: "));
     }
 }
