@@ -8,6 +8,7 @@ module io.sharedmemory.api {
 
     exports io.sharedmemory.api;
     exports io.sharedmemory.spi;
+    exports io.sharedmemory.store;
 
     uses io.sharedmemory.spi.SharedMemoryProvider;
 }

@@ -4,6 +4,7 @@
  */
 module io.sharedmemory.shell {
     requires io.sharedmemory.api;
+    requires io.sharedmemory.json;
     requires static osgi.core;
     requires static org.osgi.service.component.annotations;
     requires static org.apache.felix.gogo.runtime;

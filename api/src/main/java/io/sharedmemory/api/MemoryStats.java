@@ -15,13 +15,33 @@ import java.util.Map;
  * @param listeners active {@code on(...)} registrations
  * @param auditFailures how many times an audit sink threw while recording (fail visible: each is also logged)
  * @param namespaceDetails one record per namespace, sorted by name
+ * @param store what the memory's store says of itself, label → value in a stable order (its name, durability,
+ *        sizes; see {@link io.sharedmemory.store.MemoryStore#describe()}); empty when unknown
  */
 public record MemoryStats(int namespaces, long totalEntries, long totalAccessLogs, int subscriptions, int listeners,
-                          long auditFailures, List<NamespaceStats> namespaceDetails) {
+                          long auditFailures, List<NamespaceStats> namespaceDetails, Map<String, String> store) {
 
-    /** Copies the details into an unmodifiable list. */
+    /** Copies the details and the store's facts into unmodifiable collections (the facts keep their order). */
     public MemoryStats {
         namespaceDetails = List.copyOf(namespaceDetails);
+        store = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(store));
+    }
+
+    /**
+     * The figures without the store's facts (as before version 1.1).
+     *
+     * @param namespaces how many namespaces exist
+     * @param totalEntries live entries over all namespaces
+     * @param totalAccessLogs entries held by the queryable access log
+     * @param subscriptions active subscriptions
+     * @param listeners active registrations
+     * @param auditFailures how many times an audit sink threw
+     * @param namespaceDetails one record per namespace
+     */
+    public MemoryStats(int namespaces, long totalEntries, long totalAccessLogs, int subscriptions, int listeners,
+                       long auditFailures, List<NamespaceStats> namespaceDetails) {
+        this(namespaces, totalEntries, totalAccessLogs, subscriptions, listeners, auditFailures, namespaceDetails,
+                Map.of());
     }
 
     /**

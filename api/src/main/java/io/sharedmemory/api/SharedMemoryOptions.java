@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of a {@link SharedMemory} created with {@link SharedMemory#create(SharedMemoryOptions)}. Immutable; build with
@@ -12,7 +13,7 @@ import java.util.Objects;
  *
  * <p>Defaults: {@code maxLogSize} 1000, {@code cleanupInterval} 60 s, {@code listenerQueueCapacity} 10 000,
  * {@code maxValueBytes} 16 MiB, the system UTC clock, plugins from {@link java.util.ServiceLoader} plus none given
- * explicitly.
+ * explicitly, the engine's in-memory store.
  */
 public final class SharedMemoryOptions {
     /** Default {@link #maxLogSize()}. */
@@ -35,6 +36,7 @@ public final class SharedMemoryOptions {
     private final boolean requireAuditSink;
     private final IdentityMode identity;
     private final List<Object> plugins;
+    private final io.sharedmemory.store.MemoryStore store;
 
     private SharedMemoryOptions(Builder b) {
         this.maxLogSize = b.maxLogSize;
@@ -46,6 +48,15 @@ public final class SharedMemoryOptions {
         this.requireAuditSink = b.requireAuditSink;
         this.identity = b.identity;
         this.plugins = List.copyOf(b.plugins);
+        this.store = b.store;
+    }
+
+    /**
+     * @return the store the memory keeps its namespaces and entries in, or empty for the engine's in-memory store
+     * @since 1.1
+     */
+    public Optional<io.sharedmemory.store.MemoryStore> store() {
+        return Optional.ofNullable(store);
     }
 
     /** @return the defaults */
@@ -126,8 +137,26 @@ public final class SharedMemoryOptions {
         private boolean requireAuditSink;
         private IdentityMode identity = IdentityMode.TRUSTED;
         private final List<Object> plugins = new ArrayList<>();
+        private io.sharedmemory.store.MemoryStore store;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses where the memory keeps its namespaces and entries — for instance
+         * {@code FileStore.open(Path.of("data"))} (module {@code io.sharedmemory.store.file}) to survive restarts, or
+         * {@code HazelcastStore.on(instance)} to share them across JVMs. Without it, the engine's in-memory store: the
+         * memory starts empty and lives as long as the process. The memory opens the store when it is created (a
+         * store that cannot be opened makes {@link SharedMemory#create(SharedMemoryOptions)} throw, naming why) and
+         * closes it when it is destroyed; a store serves one memory at a time.
+         *
+         * @param store the store; not null
+         * @return this builder
+         * @since 1.1
+         */
+        public Builder store(io.sharedmemory.store.MemoryStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
         }
 
         /**

@@ -40,7 +40,18 @@ public record WriteResult(Status status, long version, String message) {
         INVALID,
         /** The memory is configured to require an audit sink and none is present, so nothing may happen unrecorded;
          *  nothing changed. */
-        AUDIT_UNAVAILABLE
+        AUDIT_UNAVAILABLE,
+        /**
+         * The memory's store could not keep the write — a full disk, a failed force to disk, an unreachable cluster,
+         * a store stopped after such a failure — and said so; the message names the cause. The write was not
+         * acknowledged; whether it took effect is stated in the message when the store cannot tell (a force that
+         * failed after the data reached the operating system). A durable store that failed to force stops accepting
+         * writes until it is opened again. Inside OSGi also the answer of a memory that cannot serve at all: the store
+         * its configuration names is not present, or the configuration has a bad value (the message says which).
+         *
+         * @since 1.1
+         */
+        STORE_UNAVAILABLE
     }
 
     /**

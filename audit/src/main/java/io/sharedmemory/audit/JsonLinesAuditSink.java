@@ -2,11 +2,12 @@ package io.sharedmemory.audit;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.json.Json;
 import io.sharedmemory.spi.AuditSink;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * An {@link AuditSink} that appends every entry to a file as one JSON object per line (JSON Lines), durably.
@@ -34,8 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each line is an object with the fields {@code timestamp} (ISO-8601 UTC, millisecond precision, as
  * {@link Instant#toString()}), {@code agentId}, {@code action} (an {@link AccessAction} name such as {@code "WRITE"}),
  * {@code namespace}, {@code key}, {@code success} (boolean) and {@code error}; absent values are JSON {@code null}. The
- * file is UTF-8; quotes, backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON
- * escapes, so every line is valid JSON whatever agents put in names and keys. Lines appear in the order their
+ * file is UTF-8, written and read with the project's JSON codec ({@code io.sharedmemory.json.Json}); quotes,
+ * backslashes, control characters, U+2028/U+2029 and unpaired surrogates are written as JSON escapes, so every line is
+ * valid JSON whatever agents put in names and keys. Lines appear in the order their
  * {@link #record} calls were accepted, so each agent's entries keep its order of operations.
  * {@link #readAll(Path)} reads a file back.
  *
@@ -50,10 +54,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #open} appends to an existing file. A line torn by a crash in the middle of a write (a last line without its
  * newline) is cut off when the file is reopened, so the file always consists of whole lines; {@link #readAll} ignores
  * such a tail too. The file is locked while open, so a second sink (in this or another process) cannot interleave lines
- * with this one. If a write fails (disk full, device gone), the sink stops: that and every later {@code record} throws
- * {@link UncheckedIOException}; open a new sink once the cause is fixed.
+ * with this one.
+ *
+ * <p>A write that fails (disk full, device gone) fails the entries of its batch ({@code record} throws
+ * {@link UncheckedIOException}: not written) and is logged once; the file is cut back to its last whole line. Then the
+ * sink retries by itself, at the first {@code record} once a second has passed: it restores the file
+ * to its last whole line (and reopens it, with its lock, if the channel was closed), and writes again; until then each
+ * entry is refused at once, without touching the disk. When a retry succeeds, the sink says how many entries it
+ * refused, and goes on: a full disk that is freed needs no restart.
  *
  * <p>Thread-safe. {@link #close()} writes what is queued, forces it to the device and releases the file.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Every {@link Line} handed to {@code pending} ends written or failed, never both, and its caller waits until it
+ *       is one of them; the lines of one batch are written in one system call, in queue order.</li>
+ *   <li>{@code size} is the length of the file's whole lines; after a failed write the file is cut back to it (or the
+ *       sink is broken until a repair does it), so no half batch ever stays between two whole lines.</li>
+ *   <li>{@code channel}, {@code fileLock}, {@code size}, {@code broken} and {@code durability} change only under
+ *       {@code writeLock}.</li>
+ * </ul>
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** How durable an entry is when {@link JsonLinesAuditSink#record} returns. */
@@ -67,32 +87,61 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         POWER_LOSS
     }
 
+    /** How long after a failed write the sink tries again. */
+    static final long RETRY_MILLIS = 1000;
+
     private static final System.Logger LOG = System.getLogger(JsonLinesAuditSink.class.getName());
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** How the sink opens its file: {@link FileChannel#open}, or a test's stand-in that fails on demand. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
+
+    private static final Opener FILES = path -> FileChannel.open(path, StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    /** One entry's line, and what became of it. */
+    private static final class Line {
+        final byte[] bytes;
+        /** 0: queued, 1: written, 2: failed. Set under writeLock, read by its caller under it too. */
+        int state;
+        IOException failure;
+
+        Line(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
 
     private final Path file;
-    private final Durability durability;
-    private final FileChannel channel;
-    private final FileLock fileLock;
+    private final Opener opener;
+    private final LongSupplier nanoTime;
 
-    // Lines wait in `pending` (ticket = their position in the total order) until a holder of `writeLock` writes the
-    // whole batch; a caller returns once `written` has reached its ticket. Lock order: writeLock, then queueLock.
+    // Lines wait in `pending` until a holder of `writeLock` writes the whole batch; each caller returns once its own
+    // line is written, or throws once it failed. Lock order: writeLock, then queueLock.
     private final Object queueLock = new Object();
-    private List<byte[]> pending = new ArrayList<>();
-    private long enqueued;
+    private List<Line> pending = new ArrayList<>();
     private boolean closed;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private long written;
+    private Durability durability;
+    private FileChannel channel;
+    private FileLock fileLock;
     private long size;
-    private IOException failure;
+    /** The failure the sink has not recovered from yet, or null. */
+    private IOException broken;
+    private long retryAtNanos;
+    private long refusedSinceBroken;
 
-    private JsonLinesAuditSink(Path file, Durability durability, FileChannel channel, FileLock fileLock, long size) {
+    private JsonLinesAuditSink(Path file, Durability durability, FileChannel channel, FileLock fileLock, long size,
+                               Opener opener, LongSupplier nanoTime) {
         this.file = file;
         this.durability = durability;
         this.channel = channel;
         this.fileLock = fileLock;
         this.size = size;
+        this.opener = opener;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -119,9 +168,22 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      * @throws UncheckedIOException when the file cannot be created, opened, locked or repaired
      */
     public static JsonLinesAuditSink open(Path file, Durability durability) {
+        return open(file, durability, FILES, System::nanoTime);
+    }
+
+    /** {@link #open(Path, Durability)} with the file opened by {@code opener} and time read from {@code nanoTime}. */
+    static JsonLinesAuditSink open(Path file, Durability durability, Opener opener, LongSupplier nanoTime) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(durability, "durability");
         Path path = file.toAbsolutePath().normalize();
+        Opened opened = openChannel(path, durability, opener);
+        return new JsonLinesAuditSink(path, durability, opened.channel, opened.lock, opened.size, opener, nanoTime);
+    }
+
+    private record Opened(FileChannel channel, FileLock lock, long size) {
+    }
+
+    private static Opened openChannel(Path path, Durability durability, Opener opener) {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException("Cannot open audit file " + path + ": it is a directory");
         }
@@ -131,8 +193,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = opener.open(path);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -148,9 +209,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             if (durability == Durability.POWER_LOSS && parent != null) {
                 forceDirectory(parent);
             }
-            JsonLinesAuditSink sink = new JsonLinesAuditSink(path, durability, channel, lock, size);
+            Opened opened = new Opened(channel, lock, size);
             channel = null;
-            return sink;
+            return opened;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open audit file " + path + ": " + e, e);
         } finally {
@@ -171,14 +232,39 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     /** @return the durability of an entry when {@link #record} returns */
     public Durability durability() {
-        return durability;
+        writeLock.lock();
+        try {
+            return durability;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
-    /** @return whether the sink accepts entries: not closed and no write has failed */
+    /**
+     * Changes how durable the entries recorded from now on are, keeping the file open (a reopen could fail, and the
+     * file in use would be lost).
+     *
+     * @param durability the new durability
+     * @since 1.1
+     */
+    public void durability(Durability durability) {
+        Objects.requireNonNull(durability, "durability");
+        writeLock.lock();
+        try {
+            if (this.durability != durability && durability == Durability.POWER_LOSS && file.getParent() != null) {
+                forceDirectory(file.getParent());
+            }
+            this.durability = durability;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** @return whether the sink accepts entries: not closed, and not failing (its last write, or retry, succeeded) */
     public boolean isOpen() {
         writeLock.lock();
         try {
-            return failure == null && channel.isOpen() && !isClosed();
+            return broken == null && channel.isOpen() && !isClosed();
         } finally {
             writeLock.unlock();
         }
@@ -189,26 +275,27 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      *
      * @param entry the entry; not null
      * @throws IllegalStateException when the sink is closed
-     * @throws UncheckedIOException when the line could not be written (this or an earlier write failed)
+     * @throws UncheckedIOException when the line could not be written (the file failed, now or shortly before)
      */
     @Override
     public void record(AccessLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        byte[] line = toJsonLine(entry).getBytes(StandardCharsets.UTF_8);
-        long ticket;
+        Line line = new Line(line(entry));
         synchronized (queueLock) {
             if (closed) {
                 throw new IllegalStateException("Audit file " + file + " is closed");
             }
             pending.add(line);
-            ticket = ++enqueued;
         }
         writeLock.lock();
         try {
-            if (written >= ticket) {
-                return;
+            if (line.state == 0) {
+                writePending();
             }
-            writePending();
+            if (line.state == 2) {
+                throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: "
+                        + line.failure, line.failure);
+            }
         } finally {
             writeLock.unlock();
         }
@@ -230,19 +317,18 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
         writeLock.lock();
         try {
-            IOException last = null;
+            IOException last = writePending();
             try {
-                if (failure == null) {
-                    writePending();
+                if (broken == null && channel.isOpen()) {
                     channel.force(false);
                 }
-            } catch (UncheckedIOException e) {
-                last = e.getCause();
             } catch (IOException e) {
                 last = e;
             }
             try {
-                fileLock.release();
+                if (fileLock.isValid()) {
+                    fileLock.release();
+                }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "releasing the lock of " + file, e);
             } finally {
@@ -258,7 +344,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     @Override
     public String toString() {
-        return "JsonLinesAuditSink[" + file + ", " + durability + "]";
+        return "JsonLinesAuditSink[" + file + ", " + durability() + "]";
     }
 
     private boolean isClosed() {
@@ -267,21 +353,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
     }
 
-    /** Called with writeLock held: writes (and forces) everything queued, or fails the sink. */
-    private void writePending() {
-        if (failure != null) {
-            throw new UncheckedIOException("Audit file " + file + " failed earlier; the entry was not written: "
-                    + failure, failure);
-        }
-        List<byte[]> batch;
-        long upTo;
+    /**
+     * Called with writeLock held: writes (and forces) everything queued, marking each line written or failed.
+     *
+     * @return why the lines of this batch failed, or null
+     */
+    private IOException writePending() {
+        List<Line> batch;
         synchronized (queueLock) {
             batch = pending;
-            upTo = enqueued;
             pending = new ArrayList<>();
         }
         if (batch.isEmpty()) {
-            return;
+            return null;
+        }
+        if (broken != null && !repaired()) {
+            fail(batch, broken);
+            return broken;
         }
         try {
             ByteBuffer buffer = ByteBuffer.wrap(concat(batch));
@@ -292,33 +380,83 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 channel.force(false);
             }
             size = channel.position();
-            written = upTo;
+            for (Line l : batch) {
+                l.state = 1;
+            }
+            return null;
         } catch (IOException e) {
-            failure = e;
-            // leave whole lines only: a later reader, or a reopen, must not see half of this batch as a line
+            // leave whole lines only: a later reader, or the next write, must not see half of this batch as a line
             try {
                 channel.truncate(size);
+                channel.position(size);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            LOG.log(System.Logger.Level.ERROR, "Audit file " + file + " failed; it accepts no more entries", e);
-            throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: " + e, e);
+            broken = e;
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            refusedSinceBroken = 0;
+            LOG.log(System.Logger.Level.ERROR, "Audit file " + file + " failed; its entries are refused (and "
+                    + "counted) until a retry, every " + RETRY_MILLIS + " ms, succeeds", e);
+            fail(batch, e);
+            return e;
         }
     }
 
-    private static byte[] concat(List<byte[]> lines) {
+    private void fail(List<Line> batch, IOException why) {
+        refusedSinceBroken += batch.size();
+        for (Line l : batch) {
+            l.failure = why;
+            l.state = 2;
+        }
+    }
+
+    /**
+     * Called with writeLock held while broken: when it is time, puts the file back to its whole lines (reopening it if
+     * its channel was closed), so that the batch can be written.
+     *
+     * @return whether the sink works again
+     */
+    private boolean repaired() {
+        if (nanoTime.getAsLong() - retryAtNanos < 0) {
+            return false;
+        }
+        try {
+            if (!channel.isOpen()) {
+                // an interrupted writer closes a FileChannel for everyone, and a lost device closes it too
+                Opened opened = openChannel(file, durability, opener);
+                channel = opened.channel;
+                fileLock = opened.lock;
+                size = opened.size;
+            } else {
+                if (channel.size() != size) {
+                    channel.truncate(size);
+                }
+                channel.position(size);
+            }
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            broken = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Audit file " + file + " works again, after " + refusedSinceBroken
+                + " refused entr" + (refusedSinceBroken == 1 ? "y" : "ies") + " (" + broken + ")");
+        broken = null;
+        return true;
+    }
+
+    private static byte[] concat(List<Line> lines) {
         if (lines.size() == 1) {
-            return lines.get(0);
+            return lines.get(0).bytes;
         }
         int total = 0;
-        for (byte[] l : lines) {
-            total += l.length;
+        for (Line l : lines) {
+            total += l.bytes.length;
         }
         byte[] all = new byte[total];
         int at = 0;
-        for (byte[] l : lines) {
-            System.arraycopy(l, 0, all, at, l.length);
-            at += l.length;
+        for (Line l : lines) {
+            System.arraycopy(l.bytes, 0, all, at, l.bytes.length);
+            at += l.bytes.length;
         }
         return all;
     }
@@ -376,58 +514,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      * @return the line
      */
     static String toJsonLine(AccessLogEntry entry) {
-        StringBuilder b = new StringBuilder(128);
-        b.append("{\"timestamp\":\"").append(entry.timestamp()).append('"');
-        b.append(",\"agentId\":");
-        string(b, entry.agentId());
-        b.append(",\"action\":\"").append(entry.action().name()).append('"');
-        b.append(",\"namespace\":");
-        string(b, entry.namespace());
-        b.append(",\"key\":");
-        string(b, entry.key());
-        b.append(",\"success\":").append(entry.success());
-        b.append(",\"error\":");
-        string(b, entry.error());
-        return b.append("}\n").toString();
+        return new String(line(entry), StandardCharsets.UTF_8);
     }
 
-    private static void string(StringBuilder b, String s) {
-        if (s == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        unicodeEscape(b, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        b.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c)) {
-                        // an unpaired surrogate has no UTF-8 form: escaped, it survives the round trip unchanged
-                        unicodeEscape(b, c);
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
-    }
-
-    private static void unicodeEscape(StringBuilder b, char c) {
-        b.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf])
-                .append(HEX[c & 0xf]);
+    /** The entry's line in UTF-8, through the project's JSON codec, fields in the documented order. */
+    private static byte[] line(AccessLogEntry entry) {
+        Map<String, Object> fields = new LinkedHashMap<>(16);
+        fields.put("timestamp", entry.timestamp().toString());
+        fields.put("agentId", entry.agentId());
+        fields.put("action", entry.action().name());
+        fields.put("namespace", entry.namespace());
+        fields.put("key", entry.key());
+        fields.put("success", entry.success());
+        fields.put("error", entry.error());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        Json.write(fields, out);
+        out.write('\n');
+        return out.toByteArray();
     }
 
     /**
@@ -471,7 +574,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 continue;
             }
             try {
-                entries.add(toEntry(new JsonReader(line).readObject()));
+                entries.add(toEntry(Json.parseObject(line)));
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new UncheckedIOException(file + ":" + lineNo + ": not an access-log entry: " + e.getMessage(),
                         new IOException(e));
@@ -503,194 +606,5 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             return (String) v;
         }
         throw new IllegalArgumentException("\"" + field + "\" must be a string or null");
-    }
-
-    /** A strict reader of one JSON value per line, enough for the entries and for fields added later. */
-    private static final class JsonReader {
-        private final String s;
-        private int i;
-
-        JsonReader(String s) {
-            this.s = s;
-        }
-
-        Map<String, Object> readObject() {
-            skipSpace();
-            Object v = value();
-            skipSpace();
-            if (i != s.length()) {
-                throw error("unexpected text after the object");
-            }
-            if (!(v instanceof Map)) {
-                throw error("a line must hold a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) v;
-            return m;
-        }
-
-        private Object value() {
-            skipSpace();
-            if (i >= s.length()) {
-                throw error("unexpected end of line");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return number();
-                    }
-                    throw error("unexpected character '" + c + "'");
-            }
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            skipSpace();
-            if (peek() == '}') {
-                i++;
-                return m;
-            }
-            while (true) {
-                skipSpace();
-                if (peek() != '"') {
-                    throw error("expected a field name");
-                }
-                String name = string();
-                skipSpace();
-                expect(':');
-                m.put(name, value());
-                skipSpace();
-                char c = next();
-                if (c == '}') {
-                    return m;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or '}'");
-                }
-            }
-        }
-
-        private List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            skipSpace();
-            if (peek() == ']') {
-                i++;
-                return l;
-            }
-            while (true) {
-                l.add(value());
-                skipSpace();
-                char c = next();
-                if (c == ']') {
-                    return l;
-                }
-                if (c != ',') {
-                    throw error("expected ',' or ']'");
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (true) {
-                char c = next();
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c < 0x20) {
-                    throw error("unescaped control character in a string");
-                }
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                char e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> b.append(e);
-                    case 'n' -> b.append('\n');
-                    case 'r' -> b.append('\r');
-                    case 't' -> b.append('\t');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) {
-                            throw error("truncated \\u escape");
-                        }
-                        try {
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        } catch (NumberFormatException x) {
-                            throw error("bad \\u escape");
-                        }
-                        i += 4;
-                    }
-                    default -> throw error("bad escape \\" + e);
-                }
-            }
-        }
-
-        private Object number() {
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-            try {
-                return new BigDecimal(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                throw error("bad number");
-            }
-        }
-
-        private Object literal(String word, Object v) {
-            if (!s.startsWith(word, i)) {
-                throw error("unexpected text");
-            }
-            i += word.length();
-            return v;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t' || s.charAt(i) == '\r')) {
-                i++;
-            }
-        }
-
-        private char peek() {
-            if (i >= s.length()) {
-                throw error("unexpected end of line");
-            }
-            return s.charAt(i);
-        }
-
-        private char next() {
-            char c = peek();
-            i++;
-            return c;
-        }
-
-        private void expect(char c) {
-            if (next() != c) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(what + " at column " + (i + 1));
-        }
     }
 }

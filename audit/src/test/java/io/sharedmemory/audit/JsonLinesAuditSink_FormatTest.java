@@ -101,7 +101,7 @@ class JsonLinesAuditSink_FormatTest {
         }
         assertEquals(HOSTILE.size(), newlines, "one line per entry");
         String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        assertTrue(text.contains("lone high \\ud800 surrogate"), "unpaired surrogates are escaped");
+        assertTrue(text.contains("lone high \\uD800 surrogate"), "unpaired surrogates are escaped");
         assertTrue(text.contains("line\\u2028and\\u2029paragraph"), "line separators are escaped");
         assertTrue(text.contains("\uD83D\uDE00"), "a valid pair is written as UTF-8");
         assertEquals(entries, JsonLinesAuditSink.readAll(file));

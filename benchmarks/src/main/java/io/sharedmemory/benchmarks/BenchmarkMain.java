@@ -90,6 +90,7 @@ public final class BenchmarkMain {
                     out.resolve("jmh-fan-out.json"));
             jmh("\\.FanOut\\.burst$", only, only(subjects, Subject.IMAP), 1, quick, forks,
                     out.resolve("jmh-fan-out-imap.json"));
+            jmhSingleShot("\\.HashFlood\\.write16384$", only, quick, out.resolve("jmh-hash-flood.json"));
             if (only == null || "memory".matches(only)) {
                 for (String subject : List.of(Subject.ENGINE, Subject.CHM)) {
                     if (!subjects.contains(subject)) {
@@ -130,6 +131,27 @@ public final class BenchmarkMain {
         } catch (NoBenchmarksException e) {
             Files.deleteIfExists(result);
             System.out.println("# nothing matches --only " + only + " in " + include);
+        }
+    }
+
+    /** A benchmark that times single shots (its own iteration counts), without the subject parameter. */
+    private static void jmhSingleShot(String include, String only, boolean quick, Path result)
+            throws RunnerException, IOException {
+        Files.deleteIfExists(result);
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(only == null ? include
+                        : "^io\\.sharedmemory\\.benchmarks(?=\\..*(?:" + only + ")).*(?:" + include + ")")
+                .forks(1)
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(result.toString());
+        if (quick) {
+            o.warmupIterations(2).measurementIterations(3);
+        }
+        try {
+            new Runner(o.build()).run();
+        } catch (NoBenchmarksException e) {
+            Files.deleteIfExists(result);
         }
     }
 

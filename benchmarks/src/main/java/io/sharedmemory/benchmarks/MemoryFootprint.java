@@ -4,12 +4,15 @@ import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.json.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,9 +69,13 @@ public final class MemoryFootprint {
         if (count != n) {
             throw new IllegalStateException(subject + " holds " + count + " entries, expected " + n);
         }
-        String json = String.format(Locale.ROOT,
-                "{\"subject\":\"%s\",\"entries\":%d,\"liveBefore\":%d,\"liveAfter\":%d,\"bytesPerEntry\":%.1f}%n",
-                subject, n, before, after, perEntry);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("subject", subject);
+        result.put("entries", n);
+        result.put("liveBefore", before);
+        result.put("liveAfter", after);
+        result.put("bytesPerEntry", BigDecimal.valueOf(perEntry).setScale(1, RoundingMode.HALF_EVEN));
+        String json = Json.write(result) + System.lineSeparator();
         Files.writeString(out, json, StandardCharsets.UTF_8);
         System.out.print(json);
         if (holder == null) {

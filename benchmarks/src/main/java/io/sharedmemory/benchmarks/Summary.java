@@ -1,6 +1,9 @@
 package io.sharedmemory.benchmarks;
 
+import io.sharedmemory.json.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,12 +54,37 @@ public final class Summary {
                 s.readFootprint(p);
             }
         }
-        Files.writeString(dir.resolve("summary.json"), Json.write(s.rows) + "\n", StandardCharsets.UTF_8);
-        String md = s.markdown(settings);
+        Files.writeString(dir.resolve("summary.json"), Json.pretty(forJson(s.rows)) + "\n", StandardCharsets.UTF_8);
+        String md = s.markdown(settings) + hashFlood(dir.resolve("jmh-hash-flood.json"));
         Files.writeString(dir.resolve("summary.md"), md, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(md);
         System.out.println("wrote " + dir.resolve("summary.json") + " and " + dir.resolve("summary.md"));
+    }
+
+    /**
+     * The hardening section: milliseconds to write 16 384 keys of one hash code against as many ordinary ones, into a
+     * fresh namespace with one subscriber (HashFlood); empty when that benchmark did not run.
+     */
+    @SuppressWarnings("unchecked")
+    static String hashFlood(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return "";
+        }
+        Map<String, Double> ms = new LinkedHashMap<>();
+        for (Object o : (List<Object>) Json.parse(withoutNaN(Files.readString(file)))) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            Map<String, Object> params = (Map<String, Object>) r.getOrDefault("params", Map.of());
+            Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
+            ms.put(String.valueOf(params.get("keys")), ((Number) primary.get("score")).doubleValue());
+        }
+        Double colliding = ms.get("colliding");
+        Double ordinary = ms.get("ordinary");
+        return "\n## hash flooding (16 384 keys written into a fresh namespace with one subscriber)\n\n"
+                + "| keys | ms per 16 384 writes |\n|---|---:|\n"
+                + "| one String.hashCode (\"Aa\"/\"BB\" blocks) | " + num(colliding, "%.1f") + " |\n"
+                + "| ordinary, same length | " + num(ordinary, "%.1f") + " |\n"
+                + "| colliding / ordinary | " + x(ratio(colliding, ordinary)) + " |\n";
     }
 
     // ---------------------------------------------------------------- reading
@@ -96,19 +124,19 @@ public final class Summary {
 
     @SuppressWarnings("unchecked")
     private void readJmh(Path file) throws IOException {
-        List<Object> results = (List<Object>) Json.parse(Files.readString(file));
+        List<Object> results = (List<Object>) Json.parse(withoutNaN(Files.readString(file)));
         for (Object o : results) {
             Map<String, Object> r = (Map<String, Object>) o;
             String bench = (String) r.get("benchmark");
             String method = bench.substring(bench.lastIndexOf('.') + 1);
             String cls = bench.substring(0, bench.lastIndexOf('.'));
             cls = cls.substring(cls.lastIndexOf('.') + 1);
-            int threads = ((Double) r.get("threads")).intValue();
+            int threads = ((Number) r.get("threads")).intValue();
             Map<String, Object> params = (Map<String, Object>) r.getOrDefault("params", Map.of());
             Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
             Map<String, Object> secondary = (Map<String, Object>) r.getOrDefault("secondaryMetrics", Map.of());
-            double score = (Double) primary.get("score");
-            Double error = primary.get("scoreError") instanceof Double d && !d.isNaN() ? d : null; // < 3 iterations
+            double score = ((Number) primary.get("score")).doubleValue();
+            Double error = primary.get("scoreError") instanceof Number n ? n.doubleValue() : null; // < 3 iterations
             Double alloc = metric(secondary, "gc.alloc.rate.norm");
 
             Map<String, Object> row = new LinkedHashMap<>();
@@ -172,7 +200,7 @@ public final class Summary {
         for (Map.Entry<String, Object> e : secondary.entrySet()) {
             if (e.getKey().endsWith(suffix)) {
                 Object score = ((Map<String, Object>) e.getValue()).get("score");
-                return score instanceof Double d && !d.isNaN() ? d : null;
+                return score instanceof Number n ? n.doubleValue() : null;
             }
         }
         return null;
@@ -180,15 +208,43 @@ public final class Summary {
 
     @SuppressWarnings("unchecked")
     private void readFootprint(Path file) throws IOException {
-        Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(file));
+        Map<String, Object> m = Json.parseObject(Files.readString(file));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("workload", "memory");
         row.put("subject", m.get("subject"));
-        row.put("variant", "retained-" + ((Double) m.get("entries")).longValue() + "-entries");
+        row.put("variant", "retained-" + ((Number) m.get("entries")).longValue() + "-entries");
         row.put("threads", 1);
         row.put("opsPerSecond", null);
-        row.put("bytesPerEntry", m.get("bytesPerEntry"));
+        row.put("bytesPerEntry", ((Number) m.get("bytesPerEntry")).doubleValue());
         rows.add(row);
+    }
+
+    /**
+     * JMH writes a score it could not compute (an error with fewer than three iterations) as a bare {@code NaN}, which
+     * is not JSON: read as null, "no figure", as the summary treats it.
+     */
+    static String withoutNaN(String jmhJson) {
+        return jmhJson.replaceAll("([\\[:,]\\s*)-?(NaN|Infinity)(?=\\s*[,\\]}])", "$1null");
+    }
+
+    /** The rows as JSON values: whole doubles as integers, others to four decimals, missing figures as null. */
+    static Object forJson(Object v) {
+        if (v instanceof Double d) {
+            if (!Double.isFinite(d)) {
+                return null;
+            }
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) d.longValue()
+                    : BigDecimal.valueOf(d).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, e) -> out.put(k, forJson(e)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(Summary::forJson).collect(java.util.stream.Collectors.toList());
+        }
+        return v;
     }
 
     // ---------------------------------------------------------------- lookups

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +27,8 @@ import org.w3c.dom.NodeList;
  * The Karaf feature descriptor stays in step with the executable distribution: it is well-formed XML in the features
  * namespace, every sharedmemory bundle exported into {@code sharedmemory.jar} is installed by some feature (as a
  * {@code mvn:io.sharedmemory/<artifact>/<version>} URL, the version filled in by the build), and every other bundle of
- * {@code sharedmemory.bndrun}'s {@code -runbundles} comes from Karaf itself or from a Karaf feature ours depend on.
+ * {@code sharedmemory.bndrun}'s {@code -runbundles} is in one of our features too (a library no Karaf feature provides,
+ * as {@code mvn:<group>/<artifact>/<release>}) or comes from Karaf itself or from a Karaf feature ours depend on.
  */
 class KarafFeatures_CompletenessTest {
     private static final Path DIR = Path.of(System.getProperty("distribution.dir", "."));
@@ -48,33 +52,10 @@ class KarafFeatures_CompletenessTest {
             Map.entry("org.apache.felix.gogo.runtime", "console"),
             Map.entry("org.apache.felix.gogo.shell", "console"),
             Map.entry("org.apache.felix.gogo.command", "console"),
+            // the remote surface's logging: Pax Logging provides the slf4j API in Karaf, so SPI Fly is not needed
             Map.entry("slf4j.api", "boot"),
             Map.entry("slf4j.simple", "boot"),
             Map.entry("org.apache.aries.spifly.dynamic.framework.extension", "optional"));
-
-    /**
-     * Third-party bundles that Karaf does not have and our features install themselves (the remote surface: Jetty 12
-     * and the MCP SDK with their libraries), by bundle symbolic name → the Maven groupId/artifactId of the feature's
-     * {@code mvn:} URL (Pax Logging serves slf4j in Karaf; SPI Fly is then not needed).
-     */
-    private static final Map<String, String> THIRD_PARTY = Map.ofEntries(
-            Map.entry("org.apache.felix.http.jetty12", "org.apache.felix/org.apache.felix.http.jetty12"),
-            Map.entry("org.apache.felix.http.servlet-api", "org.apache.felix/org.apache.felix.http.servlet-api"),
-            Map.entry("org.apache.commons.commons-io", "commons-io/commons-io"),
-            Map.entry("org.apache.commons.commons-fileupload", "commons-fileupload/commons-fileupload"),
-            Map.entry("com.fasterxml.jackson.core.jackson-core", "com.fasterxml.jackson.core/jackson-core"),
-            Map.entry("com.fasterxml.jackson.core.jackson-annotations", "com.fasterxml.jackson.core/jackson-annotations"),
-            Map.entry("com.fasterxml.jackson.core.jackson-databind", "com.fasterxml.jackson.core/jackson-databind"),
-            Map.entry("com.fasterxml.jackson.dataformat.jackson-dataformat-yaml",
-                    "com.fasterxml.jackson.dataformat/jackson-dataformat-yaml"),
-            Map.entry("org.yaml.snakeyaml", "org.yaml/snakeyaml"),
-            Map.entry("com.ethlo.time.itu", "com.ethlo.time/itu"),
-            Map.entry("com.networknt.json-schema-validator", "com.networknt/json-schema-validator"),
-            Map.entry("org.jspecify.jspecify", "org.jspecify/jspecify"),
-            Map.entry("reactive-streams", "org.reactivestreams/reactive-streams"),
-            Map.entry("io.projectreactor.reactor-core", "io.projectreactor/reactor-core"),
-            Map.entry("io.modelcontextprotocol.sdk.mcp-core", "io.modelcontextprotocol.sdk/mcp-core"),
-            Map.entry("io.modelcontextprotocol.sdk.mcp-json-jackson2", "io.modelcontextprotocol.sdk/mcp-json-jackson2"));
 
     /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
     private static Set<String> runBundles() throws IOException {
@@ -131,9 +112,9 @@ class KarafFeatures_CompletenessTest {
                 assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION)),
                         () -> "not a filtered mvn: URL of ours: " + url);
             } else {
-                assertTrue(url.matches("mvn:[\\w.-]+/[\\w.-]+/\\d[\\w.-]*")
-                                && THIRD_PARTY.values().stream().anyMatch(ga -> url.startsWith("mvn:" + ga + "/")),
-                        () -> "a third-party bundle must be a fixed-version mvn: URL listed in THIRD_PARTY: " + url);
+                // a library our bundles need that no Karaf feature provides: pinned to a release
+                assertTrue(url.matches("mvn:[\\w.-]+/[\\w.-]+/\\d[\\w.-]*") && !url.endsWith("-SNAPSHOT"),
+                        () -> "not a mvn:group/artifact/release URL: " + url);
             }
         }
     }
@@ -153,12 +134,35 @@ class KarafFeatures_CompletenessTest {
         assertEquals(List.of(), missing, "bundles of sharedmemory.jar that no Karaf feature installs");
     }
 
+    /** @return the file name of each bundle embedded in the executable jar ({@code <artifact>-<version>.jar}), by BSN */
+    private static Map<String, String> embeddedJarsBySymbolicName() throws IOException {
+        Map<String, String> jars = new TreeMap<>();
+        try (JarFile jar = new JarFile(DIR.resolve("target/sharedmemory.jar").toFile())) {
+            for (JarEntry e : jar.stream().filter(e -> e.getName().matches("jar/[^/]+\\.jar")).toList()) {
+                try (JarInputStream in = new JarInputStream(jar.getInputStream(e))) {
+                    Manifest m = in.getManifest();
+                    String bsn = m == null ? null : m.getMainAttributes().getValue("Bundle-SymbolicName");
+                    if (bsn != null) {
+                        jars.put(bsn.split(";")[0].strip(), e.getName().substring("jar/".length()));
+                    }
+                }
+            }
+        }
+        return jars;
+    }
+
     @Test
     void everyRunBundleOfTheBndrunIsInAFeatureOrComesFromKaraf() throws Exception {
         Set<String> runBundles = runBundles();
         assertTrue(runBundles.contains("io.sharedmemory.engine") && runBundles.contains("org.apache.felix.scr"),
                 () -> "-runbundles read as " + runBundles);
         Set<String> urls = featureBundleUrls();
+        Set<String> urlFiles = new TreeSet<>(); // mvn:g/a/v -> a-v.jar, the name of that artifact's file
+        for (String url : urls) {
+            String[] gav = url.substring("mvn:".length()).split("/");
+            urlFiles.add(gav[1] + "-" + gav[2] + ".jar");
+        }
+        Map<String, String> embedded = embeddedJarsBySymbolicName();
         Set<String> dependencies = new TreeSet<>();
         NodeList features = features().getElementsByTagNameNS("http://karaf.apache.org/xmlns/features/v1.6.0",
                 "feature");
@@ -168,22 +172,19 @@ class KarafFeatures_CompletenessTest {
         List<String> unaccounted = new ArrayList<>();
         for (String bsn : runBundles) {
             if (bsn.startsWith("io.sharedmemory.")) {
+                // the bundle io.sharedmemory.remote.http is the artifact sharedmemory-remote-http
                 String url = "mvn:io.sharedmemory/sharedmemory-"
                         + bsn.substring("io.sharedmemory.".length()).replace('.', '-') + "/"
                         + VERSION;
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");
                 }
-            } else if (THIRD_PARTY.containsKey(bsn)) {
-                String ga = THIRD_PARTY.get(bsn);
-                if (urls.stream().noneMatch(u -> u.startsWith("mvn:" + ga + "/"))) {
-                    unaccounted.add(bsn + " (no mvn:" + ga + "/… in a feature)");
-                }
-            } else {
+            } else if (!urlFiles.contains(embedded.get(bsn))) {
                 String source = FROM_KARAF.get(bsn);
                 if (source == null || source.startsWith("feature ") && !dependencies.contains(source)) {
-                    unaccounted.add(bsn + (source == null ? " (not known to come from Karaf)" : " (needs " + source
-                            + ", which no feature of ours names)"));
+                    unaccounted.add(bsn + (source == null
+                            ? " (" + embedded.get(bsn) + " is in no feature and not known to come from Karaf)"
+                            : " (needs " + source + ", which no feature of ours names)"));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.sharedmemory.engine;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class SharedMemoryConcurrencyTest {
 
     @BeforeEach
     void start() {
-        memory = SharedMemory.create();
+        memory = SharedMemory.create(TestStores.options().build());
         pool = Executors.newFixedThreadPool(THREADS);
     }
 

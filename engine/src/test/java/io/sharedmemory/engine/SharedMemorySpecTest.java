@@ -1,5 +1,8 @@
 package io.sharedmemory.engine;
 
+
+
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,7 +54,7 @@ class SharedMemorySpecTest {
 
     @BeforeEach
     void create() {
-        memory = SharedMemory.create(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+        memory = SharedMemory.create(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                 .build());
     }
 
@@ -555,7 +558,7 @@ class SharedMemorySpecTest {
 
         @Test
         void laggingSubscriberIsCutOffAndToldWhenItReturns() throws InterruptedException {
-            try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().listenerQueueCapacity(16)
+            try (SharedMemory small = SharedMemory.create(TestStores.options().listenerQueueCapacity(16)
                     .build())) {
                 small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
                 java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -592,7 +595,7 @@ class SharedMemorySpecTest {
 
         @Test
         void laggingListenerIsRemovedAndTold() throws InterruptedException {
-            try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().listenerQueueCapacity(16)
+            try (SharedMemory small = SharedMemory.create(TestStores.options().listenerQueueCapacity(16)
                     .build())) {
                 small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
                 java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -664,7 +667,7 @@ class SharedMemorySpecTest {
 
         @Test
         void logIsBoundedByMaxLogSize() {
-            try (SharedMemory small = SharedMemory.create(SharedMemoryOptions.builder().maxLogSize(10).build())) {
+            try (SharedMemory small = SharedMemory.create(TestStores.options().maxLogSize(10).build())) {
                 small.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
                 for (int i = 0; i < 50; i++) {
                     small.write("ns", "k" + i, i, "a");
@@ -736,7 +739,7 @@ class SharedMemorySpecTest {
 
         @Test
         void periodicCleanupRunsOnItsOwn() {
-            try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+            try (SharedMemory m = SharedMemory.create(TestStores.options()
                     .cleanupInterval(Duration.ofMillis(20)).build())) {
                 m.createNamespace("s", NamespaceConfig.builder().defaultPermission(Permission.WRITE)
                         .ttl(Duration.ofMillis(30)).build());

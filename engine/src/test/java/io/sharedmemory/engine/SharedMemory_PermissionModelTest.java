@@ -1,5 +1,6 @@
 package io.sharedmemory.engine;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sharedmemory.api.AccessDeniedException;
@@ -62,7 +63,7 @@ class SharedMemory_PermissionModelTest {
     void outcomesFollowTheModel(@ForAll("overrides") Map<String, Permission> overrides,
                                 @ForAll Permission defaultPermission, @ForAll("steps") List<Step> steps,
                                 @ForAll boolean authenticated) {
-        SharedMemoryOptions.Builder options = SharedMemoryOptions.builder();
+        SharedMemoryOptions.Builder options = TestStores.options();
         if (authenticated) {
             ConfiguredAuthenticator.Builder auth = ConfiguredAuthenticator.builder()
                     .signingKey("k".repeat(32).getBytes(StandardCharsets.US_ASCII));

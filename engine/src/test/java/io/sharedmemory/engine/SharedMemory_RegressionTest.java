@@ -1,5 +1,6 @@
 package io.sharedmemory.engine;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class SharedMemory_RegressionTest {
 
     @BeforeEach
     void create() {
-        memory = SharedMemory.create();
+        memory = SharedMemory.create(TestStores.options().build());
         memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
     }
 
@@ -89,7 +90,7 @@ class SharedMemory_RegressionTest {
                 return Resolution.accept();
             }
         };
-        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder().plugin(nameless).build())) {
+        try (SharedMemory m = SharedMemory.create(TestStores.options().plugin(nameless).build())) {
             m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
             assertTrue(m.write("ns", "k", 1, "a").isWritten());
             assertTrue(m.write("ns", "k", 2, "a").isWritten());
@@ -132,7 +133,7 @@ class SharedMemory_RegressionTest {
     @Test
     void anIdentityThatNeverExpiresDoesNotOverflow() {
         AgentAuthenticator forever = c -> Optional.of(new AgentAuthenticator.Identity("a", Instant.MAX, "t"));
-        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder().plugin(forever).build())) {
+        try (SharedMemory m = SharedMemory.create(TestStores.options().plugin(forever).build())) {
             m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
             AgentSession s = m.session(Credentials.token("t"));
             assertTrue(s.isOpen());

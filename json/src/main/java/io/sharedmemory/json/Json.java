@@ -5,18 +5,23 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -43,7 +48,10 @@ import java.util.Map;
  * {@code BigDecimal} in plain notation, finite {@code Double} and {@code Float}) as compact JSON; {@link #pretty} with
  * two-space indentation. Anything else (another type, a non-string key, NaN or infinity, nesting deeper than
  * {@value #MAX_NESTING}, which a cycle reaches) is refused with a {@link JsonException} that says what it met.
- * Non-ASCII characters are written as they are (UTF-8 when writing bytes).
+ * Non-ASCII characters are written as they are (UTF-8 when writing bytes), with three exceptions written as
+ * <code>&#92;uXXXX</code> escapes, the same by every method: an unpaired surrogate (it has no UTF-8 form, so the text
+ * survives being stored as UTF-8 and reads back unchanged), and U+2028 and U+2029 (line breaks to JavaScript and to
+ * many log viewers, so one value stays one line).
  *
  * <p>Thread-safe: every method may be called from any number of threads.
  */
@@ -55,14 +63,33 @@ public final class Json {
     /** The longest string read, in characters. */
     public static final int MAX_STRING_CHARS = 64 * 1024 * 1024;
 
+    // Every method writes through Jackson's UTF-8 generator: it escapes a surrogate that is not half of a pair (the
+    // generator for character output would copy it as it is, and encoding the text later would turn it into '?').
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING)
                     .maxNumberLength(MAX_NUMBER_CHARS)
                     .maxStringLength(MAX_STRING_CHARS)
                     .build())
             .build();
+
+    private static final CharacterEscapes LINE_SEPARATORS = new CharacterEscapes() {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+        private final SerializableString lineSeparator = new SerializedString("\\u2028");
+        private final SerializableString paragraphSeparator = new SerializedString("\\u2029");
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == '\u2028' ? lineSeparator : ch == '\u2029' ? paragraphSeparator : null;
+        }
+    };
 
     private Json() {
     }
@@ -148,14 +175,7 @@ public final class Json {
      * @throws JsonException when the value is not JSON-like (see the class comment)
      */
     public static String write(Object value) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            writeValue(g, value, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return new String(utf8(value, false), StandardCharsets.UTF_8);
     }
 
     /**
@@ -164,15 +184,7 @@ public final class Json {
      * @throws JsonException when the value is not JSON-like
      */
     public static String pretty(Object value) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            g.useDefaultPrettyPrinter();
-            writeValue(g, value, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return new String(utf8(value, true), StandardCharsets.UTF_8);
     }
 
     /**
@@ -180,15 +192,14 @@ public final class Json {
      *
      * @param value a JSON-like value
      * @param out where to write
-     * @throws JsonException when the value is not JSON-like; what preceded the offending part may have been written
-     *         (write to a buffer first when a partial write matters)
+     * @throws JsonException when the value is not JSON-like; then nothing is written
      * @throws UncheckedIOException when the writer fails
      */
     public static void write(Object value, Writer out) {
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            writeValue(g, value, 0);
+        String text = write(value);
+        try {
+            out.write(text);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -203,13 +214,32 @@ public final class Json {
      * @throws UncheckedIOException when the stream fails
      */
     public static void write(Object value, OutputStream out) {
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        try (JsonGenerator g = generator(out, false)) {
             writeValue(g, value, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static byte[] utf8(Object value, boolean pretty) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        try (JsonGenerator g = generator(out, pretty)) {
+            writeValue(g, value, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    private static JsonGenerator generator(OutputStream out, boolean pretty) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        g.setCharacterEscapes(LINE_SEPARATORS);
+        if (pretty) {
+            g.useDefaultPrettyPrinter();
+        }
+        return g;
     }
 
     /**

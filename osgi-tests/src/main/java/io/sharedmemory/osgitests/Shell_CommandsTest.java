@@ -61,9 +61,14 @@ class Shell_CommandsTest {
         return props;
     }
 
+    /** Runs a line as an operator types it and returns what it printed (the commands print, they return nothing). */
     private String run(String line) throws Exception {
+        out.reset();
         Object result = session.execute(line);
-        return String.valueOf(result);
+        assertEquals(null, result, "a command prints its answer instead of returning it");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        return printed.endsWith(System.lineSeparator())
+                ? printed.substring(0, printed.length() - System.lineSeparator().length()) : printed;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.spi.AgentAuthenticator;

@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  */
 final class EngineSession implements AgentSession {
     static final String REVOKED_TEXT = "Session revoked: its agent or its authenticator is no longer configured";
+    static final String ENDED_TEXT = "Session ended: its memory was stopped or restarted; open a new one (the token "
+            + "still proves the agent)";
 
     /** Which authenticator, at which revision, last found the session valid. */
     private record Validation(AgentAuthenticator by, long revision) {
@@ -119,17 +121,21 @@ final class EngineSession implements AgentSession {
 
     @Override
     public boolean isOpen() {
-        return !closed && clock.instant().isBefore(expiresAt) && stillValid();
+        return !closed && !engine.isDestroyed() && clock.instant().isBefore(expiresAt) && stillValid();
     }
 
-    /** @return null when the session may act, else why not (and the refusal is audited) */
+    /** @return null when the session may act, else why not (and the refusal is recorded) */
     private String refusal(AccessAction action, String namespace, String key) {
-        String why = closed ? "Session closed" : !clock.instant().isBefore(expiresAt) ? "Session expired"
-                : !stillValid() ? REVOKED_TEXT : null;
+        String why = closed ? "Session closed" : engine.isDestroyed() ? ENDED_TEXT
+                : !clock.instant().isBefore(expiresAt) ? "Session expired" : !stillValid() ? REVOKED_TEXT : null;
         if (why != null) {
-            engine.auditSessionRefusal(agentId, action, namespace, key, why);
+            engine.identity.sessionRefused(agentId, action, namespace, key, why);
         }
         return why;
+    }
+
+    private Operation op(AccessAction action, String namespace, String key) {
+        return engine.sessionOp(action, namespace, key, agentId);
     }
 
     @Override
@@ -138,7 +144,7 @@ final class EngineSession implements AgentSession {
         if (why != null) {
             throw new AccessDeniedException(why);
         }
-        return engine.createNamespace0(name, config, agentId);
+        return engine.namespaces.createAsAgent(op(AccessAction.CREATE_NAMESPACE, name, null), config);
     }
 
     @Override
@@ -154,34 +160,38 @@ final class EngineSession implements AgentSession {
     @Override
     public WriteResult write(String namespace, String key, Object value, WriteOptions options) {
         String why = refusal(AccessAction.WRITE, namespace, key);
-        return why != null ? WriteResult.refused(WriteResult.Status.DENIED, 0, why)
-                : engine.write0(namespace, key, value, agentId, options);
+        return why != null ? engine.entries.deniedBeforeStart(op(AccessAction.WRITE, namespace, key), why)
+                : engine.entries.write(op(AccessAction.WRITE, namespace, key), value, options);
     }
 
     @Override
     public <T> T read(String namespace, String key) {
-        return refusal(AccessAction.READ, namespace, key) != null ? null : engine.read0(namespace, key, agentId);
+        return refusal(AccessAction.READ, namespace, key) != null ? null
+                : engine.entries.read(op(AccessAction.READ, namespace, key));
     }
 
     @Override
     public Optional<MemoryEntry> readEntry(String namespace, String key) {
         return refusal(AccessAction.READ, namespace, key) != null ? Optional.empty()
-                : engine.readEntry0(namespace, key, agentId);
+                : engine.entries.readEntry(op(AccessAction.READ, namespace, key));
     }
 
     @Override
     public boolean delete(String namespace, String key) {
-        return refusal(AccessAction.DELETE, namespace, key) == null && engine.delete0(namespace, key, agentId);
+        return refusal(AccessAction.DELETE, namespace, key) == null
+                && engine.entries.delete(op(AccessAction.DELETE, namespace, key));
     }
 
     @Override
     public List<String> getKeys(String namespace) {
-        return refusal(AccessAction.READ, namespace, null) != null ? null : engine.getKeys0(namespace, agentId);
+        return refusal(AccessAction.READ, namespace, null) != null ? null
+                : engine.entries.keys(op(AccessAction.READ, namespace, null));
     }
 
     @Override
     public Map<String, Object> getAll(String namespace) {
-        return refusal(AccessAction.READ, namespace, null) != null ? null : engine.getAll0(namespace, agentId);
+        return refusal(AccessAction.READ, namespace, null) != null ? null
+                : engine.entries.all(op(AccessAction.READ, namespace, null));
     }
 
     @Override
@@ -192,13 +202,13 @@ final class EngineSession implements AgentSession {
         }
         java.util.Objects.requireNonNull(callback, "callback");
         Subscription[] self = new Subscription[1];
-        Subscription sub = engine.subscribe0(namespace, agentId, event -> {
+        Subscription sub = engine.subscriptions.subscribe(op(AccessAction.SUBSCRIBE, namespace, null), event -> {
             if (stillValid()) {
                 callback.accept(event);
             } else if (self[0] != null) {
                 self[0].unsubscribe();
             }
-        }, true);
+        });
         self[0] = sub;
         subscriptions.removeIf(old -> !old.isActive());
         subscriptions.add(sub);
@@ -214,24 +224,26 @@ final class EngineSession implements AgentSession {
         if (why != null) {
             throw new AccessDeniedException(why);
         }
-        engine.broadcast0(namespace, message, agentId);
+        engine.subscriptions.broadcast(op(AccessAction.BROADCAST, namespace, null), message);
     }
 
     @Override
     public boolean clearNamespace(String namespace) {
-        return refusal(AccessAction.CLEAR, namespace, null) == null && engine.clearNamespace0(namespace, agentId);
+        return refusal(AccessAction.CLEAR, namespace, null) == null
+                && engine.administration.clear(op(AccessAction.CLEAR, namespace, null));
     }
 
     @Override
     public boolean deleteNamespace(String namespace) {
         return refusal(AccessAction.DELETE_NAMESPACE, namespace, null) == null
-                && engine.deleteNamespace0(namespace, agentId);
+                && engine.namespaces.delete(op(AccessAction.DELETE_NAMESPACE, namespace, null), engine.expiry);
     }
 
     @Override
     public boolean updatePermissions(String namespace, Map<String, Permission> permissions) {
         return refusal(AccessAction.UPDATE_PERMISSIONS, namespace, null) == null
-                && engine.updatePermissions0(namespace, permissions, agentId);
+                && engine.administration.updatePermissions(op(AccessAction.UPDATE_PERMISSIONS, namespace, null),
+                permissions);
     }
 
     @Override

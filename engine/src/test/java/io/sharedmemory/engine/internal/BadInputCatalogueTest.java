@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -323,9 +324,9 @@ class BadInputCatalogueTest {
     @Test
     void badOptionsAreRefusedByTheirBuilders() {
         assertThrows(IllegalArgumentException.class, () -> WriteOptions.builder().expectedVersion(-1));
-        assertThrows(IllegalArgumentException.class, () -> SharedMemoryOptions.builder().maxValueBytes(63));
-        assertThrows(IllegalArgumentException.class, () -> SharedMemoryOptions.builder().listenerQueueCapacity(15));
-        assertThrows(IllegalArgumentException.class, () -> SharedMemoryOptions.builder().plugin("not a plugin"));
+        assertThrows(IllegalArgumentException.class, () -> TestStores.options().maxValueBytes(63));
+        assertThrows(IllegalArgumentException.class, () -> TestStores.options().listenerQueueCapacity(15));
+        assertThrows(IllegalArgumentException.class, () -> TestStores.options().plugin("not a plugin"));
         assertThrows(IllegalArgumentException.class, () -> NamespaceConfig.builder().maxEntries(-1));
         assertThrows(IllegalArgumentException.class, () -> NamespaceConfig.builder().conflictStrategy(" "));
     }

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +37,7 @@ public class CheckThenActStoreTest {
         registry.addStrategy(ProofPlugins.strategy(NamespaceConfig.LATEST_WINS), NamespaceConfig.LATEST_WINS, 0, 0,
                 "test");
         registry.addPermissionProvider(ProofPlugins.permissions(), 0, 1, "test");
-        memory = new Engine(SharedMemoryOptions.builder().serviceLoader(false).cleanupInterval(Duration.ZERO)
+        memory = new Engine(TestStores.options().serviceLoader(false).cleanupInterval(Duration.ZERO)
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build(), registry, null);
         memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
     }

@@ -1,5 +1,12 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+import io.sharedmemory.engine.internal.values.JsonList;
+import io.sharedmemory.engine.internal.values.JsonMap;
+import io.sharedmemory.engine.internal.values.Names;
+import io.sharedmemory.engine.internal.values.Values;
+
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemoryOptions;
@@ -45,7 +52,7 @@ public class EngineLinearizabilityTest {
                 "test");
         registry.addStrategy(ProofPlugins.merge(), NamespaceConfig.MERGE, 0, 1, "test");
         registry.addPermissionProvider(ProofPlugins.permissions(), 0, 2, "test");
-        memory = new Engine(SharedMemoryOptions.builder().serviceLoader(false).cleanupInterval(Duration.ZERO)
+        memory = new Engine(TestStores.options().serviceLoader(false).cleanupInterval(Duration.ZERO)
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build(), registry, null);
         memory.createNamespace(LWW, NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
         memory.createNamespace(MERGE, NamespaceConfig.builder().defaultPermission(Permission.WRITE)

@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * Collects what the engine logs (its {@code System.Logger} goes to {@code java.util.logging} outside OSGi) while it is
  * open: {@code try (EngineLogCapture log = EngineLogCapture.open()) { … log.records() … }}.
  */
-final class EngineLogCapture extends Handler implements AutoCloseable {
+public final class EngineLogCapture extends Handler implements AutoCloseable {
     private static final Logger ENGINE = Logger.getLogger("io.sharedmemory.engine");
 
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -18,14 +18,14 @@ final class EngineLogCapture extends Handler implements AutoCloseable {
     private EngineLogCapture() {
     }
 
-    static EngineLogCapture open() {
+    public static EngineLogCapture open() {
         EngineLogCapture capture = new EngineLogCapture();
         ENGINE.addHandler(capture);
         return capture;
     }
 
     /** @return what was logged so far, oldest first (a live view) */
-    List<LogRecord> records() {
+    public List<LogRecord> records() {
         return records;
     }
 

@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +58,7 @@ class EngineProviderTest {
 
     @Test
     void explicitPlugins_outrankTheOnesServiceLoaderFinds_firstGivenFirst() {
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder()
+        SharedMemory memory = provider.create(TestStores.options()
                 .plugin(rejecting(NamespaceConfig.LATEST_WINS, "explicit one"))
                 .plugin(rejecting(NamespaceConfig.LATEST_WINS, "explicit two"))
                 .plugin(EVERYONE_WRITES)
@@ -79,7 +80,7 @@ class EngineProviderTest {
     @Test
     void withoutServiceLoader_onlyTheExplicitPluginsAreThere() {
         List<AccessLogEntry> records = new CopyOnWriteArrayList<>();
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().serviceLoader(false)
+        SharedMemory memory = provider.create(TestStores.options().serviceLoader(false)
                 .plugin(EVERYONE_WRITES).plugin((AuditSink) records::add).build());
         try {
             memory.createNamespace("ns");
@@ -122,7 +123,7 @@ class EngineProviderTest {
     @Test
     void aPluginOfSeveralKinds_servesAsEach() {
         AllInOne all = new AllInOne();
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().serviceLoader(false).plugin(all).build());
+        SharedMemory memory = provider.create(TestStores.options().serviceLoader(false).plugin(all).build());
         try {
             memory.createNamespace("ns", NamespaceConfig.builder().conflictStrategy("all-in-one").build());
             memory.write("ns", "k", 1, "a");
@@ -148,7 +149,7 @@ class EngineProviderTest {
                 return Resolution.accept();
             }
         };
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().serviceLoader(false).plugin(broken)
+        SharedMemory memory = provider.create(TestStores.options().serviceLoader(false).plugin(broken)
                 .plugin(TestPlugins.latestWins()).plugin(EVERYONE_WRITES).build());
         try {
             memory.createNamespace("ns");
@@ -170,7 +171,7 @@ class EngineProviderTest {
         Thread.currentThread().setContextClassLoader(contextWithServices(dir, AuditSink.class.getName(),
                 ClosingAuditSink.class.getName()));
         ClosingAuditSink explicit = new ClosingAuditSink();
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().plugin(explicit).build());
+        SharedMemory memory = provider.create(TestStores.options().plugin(explicit).build());
         assertEquals(2, ClosingAuditSink.CREATED.get(), "one explicit, one found (and only one: classes are deduped)");
         memory.createNamespace("ns");
         memory.destroy();
@@ -184,7 +185,7 @@ class EngineProviderTest {
         ClosingAuditSink.failOnClose = true;
         Thread.currentThread().setContextClassLoader(contextWithServices(dir, AuditSink.class.getName(),
                 ClosingAuditSink.class.getName()));
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().build());
+        SharedMemory memory = provider.create(TestStores.options().build());
         memory.destroy();
         assertEquals(1, ClosingAuditSink.CLOSED.get());
     }
@@ -193,7 +194,7 @@ class EngineProviderTest {
     void aBrokenServiceEntry_isLeftOut_andTheRestStillLoads(@TempDir Path dir) throws Exception {
         Thread.currentThread().setContextClassLoader(contextWithServices(dir, PermissionProvider.class.getName(),
                 "io.sharedmemory.nowhere.NoSuchProvider"));
-        SharedMemory memory = provider.create(SharedMemoryOptions.builder().build());
+        SharedMemory memory = provider.create(TestStores.options().build());
         try {
             memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
             assertTrue(memory.write("ns", "k", 1, "a").isWritten(), "the real permission provider and strategy");
@@ -206,8 +207,8 @@ class EngineProviderTest {
 
     @Test
     void eachMemory_getsItsOwnPluginInstances() {
-        SharedMemory a = provider.create(SharedMemoryOptions.builder().build());
-        SharedMemory b = provider.create(SharedMemoryOptions.builder().build());
+        SharedMemory a = provider.create(TestStores.options().build());
+        SharedMemory b = provider.create(TestStores.options().build());
         try {
             a.createNamespace("ns");
             a.read("ns", "k", "agent");

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +39,7 @@ class Engine_AgentCreateTest {
         registry.addStrategy(TestPlugins.latestWins(), "latest-wins", 0, 1, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
-        engine = new Engine(SharedMemoryOptions.defaults(), registry, null);
+        engine = new Engine(TestStores.options().build(), registry, null);
     }
 
     @AfterEach
@@ -90,7 +93,7 @@ class Engine_AgentCreateTest {
         AccessLogEntry refused = creations().get(creations().size() - 1);
         assertFalse(refused.success());
         assertEquals("mallory", refused.agentId());
-        assertEquals(Engine.DENIED_TEXT, refused.error());
+        assertEquals(Entries.DENIED_TEXT, refused.error());
     }
 
     @Test

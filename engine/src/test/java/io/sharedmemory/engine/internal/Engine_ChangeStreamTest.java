@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,7 +40,7 @@ class Engine_ChangeStreamTest {
         registry.addStrategy(TestPlugins.latestWins(), NamespaceConfig.LATEST_WINS, 0, 1, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(new TestPlugins.ListLog(), 0, 3, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO).build(),
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO).build(),
                 registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN)
                 .ttl(Duration.ofMillis(100)).build());

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,7 +53,7 @@ class Engine_IdentityTest {
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
         registry.addAuthenticator(authenticator, 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).identity(IdentityMode.AUTHENTICATED).build(),
+        engine = new Engine(TestStores.options().clock(clock).identity(IdentityMode.AUTHENTICATED).build(),
                 registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.NONE)
                 .permission("alice", Permission.ADMIN).build());
@@ -76,7 +79,7 @@ class Engine_IdentityTest {
         assertFalse(engine.updatePermissions("ns", Map.of("bob", Permission.READ), "alice"));
         assertFalse(engine.deleteNamespace("ns", "alice"));
         assertEquals(11, log.entries.stream().filter(e -> !e.success()
-                && Engine.SESSION_REQUIRED_TEXT.equals(e.error())).count());
+                && Operation.SESSION_REQUIRED_TEXT.equals(e.error())).count());
         assertTrue(engine.getNamespaceConfig("ns").isPresent());
     }
 
@@ -127,7 +130,7 @@ class Engine_IdentityTest {
 
     @Test
     void trustedModeStillAcceptsBareIdsAndSessions() {
-        engine.reconfigure(SharedMemoryOptions.builder().identity(IdentityMode.TRUSTED).build());
+        engine.reconfigure(TestStores.options().identity(IdentityMode.TRUSTED).build());
         assertTrue(engine.write("ns", "k", 1, "alice").isWritten());
         assertEquals(1, (int) engine.session(Credentials.secret("alice", "secret".toCharArray())).read("ns", "k"));
     }

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +68,7 @@ class Engine_OutcomesTest {
         registry.addStrategy(TestPlugins.firstWins(), NamespaceConfig.FIRST_WINS, 0, 2, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 3, "test");
         registry.addAuditSink(log, 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO).maxLogSize(500)
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO).maxLogSize(500)
                 .build(), registry, destroyedCalls::incrementAndGet);
     }
 
@@ -222,7 +225,7 @@ class Engine_OutcomesTest {
             open("ns", writable().permission("boss", Permission.ADMIN));
             engine.write("ns", "k", 1, "a");
             assertFalse(engine.deleteNamespace("ns", "a"));
-            assertRecord(last(), T0, "a", AccessAction.DELETE_NAMESPACE, "ns", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0, "a", AccessAction.DELETE_NAMESPACE, "ns", null, false, Entries.DENIED_TEXT);
             assertTrue(engine.deleteNamespace("ns", "boss"));
             assertRecord(last(), T0, "boss", AccessAction.DELETE_NAMESPACE, "ns", null, true, null);
             assertEquals(List.of(), engine.getNamespaces());
@@ -301,14 +304,14 @@ class Engine_OutcomesTest {
             assertTrue(engine.write("first", "k", "v1", "a").isWritten());
             assertEquals(WriteResult.refused(Status.REJECTED, 1, "Conflict resolution rejected write: already written"),
                     engine.write("first", "k", "v2", "b"));
-            assertRecord(last(), T0, "b", AccessAction.WRITE, "first", "k", false, WriteCommit.REJECTED_TEXT);
+            assertRecord(last(), T0, "b", AccessAction.WRITE, "first", "k", false, io.sharedmemory.engine.internal.step.WriteStep.REJECTED_TEXT);
 
             assertTrue(engine.write("ro", "k", "v", "w").isWritten());
-            assertEquals(WriteResult.refused(Status.DENIED, 1, Engine.DENIED_TEXT), engine.write("ro", "k", 2, "r"));
-            assertRecord(last(), T0, "r", AccessAction.WRITE, "ro", "k", false, Engine.DENIED_TEXT);
-            assertEquals(WriteResult.refused(Status.DENIED, 0, Engine.DENIED_TEXT), engine.write("ro", "k", 2, "nobody"),
+            assertEquals(WriteResult.refused(Status.DENIED, 1, Entries.DENIED_TEXT), engine.write("ro", "k", 2, "r"));
+            assertRecord(last(), T0, "r", AccessAction.WRITE, "ro", "k", false, Entries.DENIED_TEXT);
+            assertEquals(WriteResult.refused(Status.DENIED, 0, Entries.DENIED_TEXT), engine.write("ro", "k", 2, "nobody"),
                     "an agent who may not read does not learn the version");
-            assertEquals(WriteResult.refused(Status.DENIED, 0, Engine.DENIED_TEXT), engine.write("ro", "new", 2, "r"));
+            assertEquals(WriteResult.refused(Status.DENIED, 0, Entries.DENIED_TEXT), engine.write("ro", "new", 2, "r"));
 
             assertEquals(WriteResult.refused(Status.VERSION_MISMATCH, 1, "Version mismatch: expected 5, current 1"),
                     engine.write("ro", "k", 3, "w", WriteOptions.builder().expectedVersion(5).build()));
@@ -422,7 +425,7 @@ class Engine_OutcomesTest {
             assertNull(engine.read("ns", "missing", "b"));
             assertRecord(last(), T0 + 1, "b", AccessAction.READ, "ns", "missing", false, "Key not found");
             assertNull(engine.read("ns", "k", "nobody"));
-            assertRecord(last(), T0 + 1, "nobody", AccessAction.READ, "ns", "k", false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0 + 1, "nobody", AccessAction.READ, "ns", "k", false, Entries.DENIED_TEXT);
             assertNull(engine.read("absent", "k", "b"));
             assertRecord(last(), T0 + 1, "b", AccessAction.READ, "absent", "k", false,
                     "Namespace \"absent\" does not exist");
@@ -474,7 +477,7 @@ class Engine_OutcomesTest {
             assertThrows(UnsupportedOperationException.class, () -> all.put("x", 1));
 
             assertNull(engine.getKeys("short", "nobody"));
-            assertRecord(last(), T0 + 50, "nobody", AccessAction.READ, "short", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0 + 50, "nobody", AccessAction.READ, "short", null, false, Entries.DENIED_TEXT);
             assertNull(engine.getAll("absent", "r"));
             assertRecord(last(), T0 + 50, "r", AccessAction.READ, "absent", null, false,
                     "Namespace \"absent\" does not exist");
@@ -503,7 +506,7 @@ class Engine_OutcomesTest {
             engine.write("ns", "k", 1, "a");
             engine.write("ns", "old", 1, "a");
             assertFalse(engine.delete("ns", "k", "reader"));
-            assertRecord(last(), T0, "reader", AccessAction.DELETE, "ns", "k", false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0, "reader", AccessAction.DELETE, "ns", "k", false, Entries.DENIED_TEXT);
             assertTrue(engine.delete("ns", "k", "a"));
             assertRecord(last(), T0, "a", AccessAction.DELETE, "ns", "k", true, null);
             assertNull(engine.read("ns", "k", "a"));
@@ -556,7 +559,7 @@ class Engine_OutcomesTest {
                     () -> engine.subscribe("ns", "nobody", e -> { }));
             assertEquals("Insufficient permissions: agent \"nobody\" may not read namespace \"ns\"",
                     denied.getMessage());
-            assertRecord(last(), T0, "nobody", AccessAction.SUBSCRIBE, "ns", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0, "nobody", AccessAction.SUBSCRIBE, "ns", null, false, Entries.DENIED_TEXT);
             assertEquals(0, engine.getStats().subscriptions());
         }
 
@@ -607,7 +610,7 @@ class Engine_OutcomesTest {
                     () -> engine.broadcast("ns", "m", "nobody"));
             assertEquals("Insufficient permissions: agent \"nobody\" may not broadcast to namespace \"ns\"",
                     denied.getMessage());
-            assertRecord(last(), T0, "nobody", AccessAction.BROADCAST, "ns", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0, "nobody", AccessAction.BROADCAST, "ns", null, false, Entries.DENIED_TEXT);
         }
 
         @Test
@@ -635,7 +638,7 @@ class Engine_OutcomesTest {
             clock.advanceMillis(1000);
             engine.write("ns", "new", 1, "a");
             assertFalse(engine.clearNamespace("ns", "a"));
-            assertRecord(last(), T0 + 1000, "a", AccessAction.CLEAR, "ns", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0 + 1000, "a", AccessAction.CLEAR, "ns", null, false, Entries.DENIED_TEXT);
             assertEquals(List.of("new"), engine.getKeys("ns", "a"));
             assertTrue(engine.clearNamespace("ns", "boss"));
             List<AccessLogEntry> clears = records(AccessAction.CLEAR);
@@ -700,7 +703,7 @@ class Engine_OutcomesTest {
             open("ns", writable().permission("boss", Permission.ADMIN).conflictStrategy(NamespaceConfig.FIRST_WINS)
                     .maxEntries(9));
             assertFalse(engine.updatePermissions("ns", Map.of("a", Permission.ADMIN), "a"));
-            assertRecord(last(), T0, "a", AccessAction.UPDATE_PERMISSIONS, "ns", null, false, Engine.DENIED_TEXT);
+            assertRecord(last(), T0, "a", AccessAction.UPDATE_PERMISSIONS, "ns", null, false, Entries.DENIED_TEXT);
             Map<String, Permission> next = Map.of("boss", Permission.ADMIN, "a", Permission.READ);
             assertTrue(engine.updatePermissions("ns", next, "boss"));
             assertRecord(last(), T0, "boss", AccessAction.UPDATE_PERMISSIONS, "ns", null, true, null);
@@ -791,7 +794,7 @@ class Engine_OutcomesTest {
             open("t", writable().ttl(Duration.ofMillis(10)));
             engine.write("t", "k", 1, "a");
             clock.advanceMillis(10);
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ofMillis(20))
+            engine.reconfigure(TestStores.options().clock(clock).cleanupInterval(Duration.ofMillis(20))
                     .maxLogSize(500).build());
             await().atMost(WAIT).until(() -> !records(AccessAction.EXPIRE).isEmpty());
             assertRecord(records(AccessAction.EXPIRE).get(0), T0 + 10, SYSTEM, AccessAction.EXPIRE, "t", "k", true,
@@ -800,7 +803,7 @@ class Engine_OutcomesTest {
 
         @Test
         void aSweeperConfiguredAtCreation_runsOnItsOwn() {
-            Engine other = new Engine(SharedMemoryOptions.builder().clock(clock)
+            Engine other = new Engine(TestStores.options().clock(clock)
                     .cleanupInterval(Duration.ofMillis(20)).build(), registry, null);
             try {
                 other.createNamespace("t", writable().ttl(Duration.ofMillis(10)).build());
@@ -819,7 +822,7 @@ class Engine_OutcomesTest {
         @Test
         void theLogCapacity_isPushedAtStart_onReconfiguration_andToANewLog() {
             assertEquals(500, log.capacity);
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+            engine.reconfigure(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                     .maxLogSize(123).build());
             assertEquals(123, log.capacity);
             TestPlugins.ListLog better = new TestPlugins.ListLog();
@@ -852,7 +855,7 @@ class Engine_OutcomesTest {
                 }
             };
             registry.addAuditSink(stubborn, 5, 10, "test");
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).maxLogSize(99).build());
+            engine.reconfigure(TestStores.options().clock(clock).maxLogSize(99).build());
             engine.createNamespace("ns", writable().build());
             assertTrue(engine.write("ns", "k", 1, "a").isWritten());
             engine.read("ns", "k", "a");
@@ -926,13 +929,13 @@ class Engine_OutcomesTest {
         void requireOne() {
             engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
             engine.write("ns", "k", 1, "a");
-            engine.reconfigure(SharedMemoryOptions.builder().clock(clock).requireAuditSink(true).build());
+            engine.reconfigure(TestStores.options().clock(clock).requireAuditSink(true).build());
             registry.removeAuditSink(log);
         }
 
         @Test
         void withoutOne_everyOperationIsRefused_andNothingChanges() {
-            assertEquals(WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, Engine.AUDIT_UNAVAILABLE_TEXT),
+            assertEquals(WriteResult.refused(Status.AUDIT_UNAVAILABLE, 0, Core.AUDIT_UNAVAILABLE_TEXT),
                     engine.write("ns", "k", 2, "a"));
             assertNull(engine.read("ns", "k", "a"));
             assertEquals(Optional.empty(), engine.readEntry("ns", "k", "a"));
@@ -942,12 +945,12 @@ class Engine_OutcomesTest {
             assertFalse(engine.clearNamespace("ns", "a"));
             assertFalse(engine.deleteNamespace("ns", "a"));
             assertFalse(engine.updatePermissions("ns", Map.of(), "a"));
-            assertEquals(Engine.AUDIT_UNAVAILABLE_TEXT, assertThrows(RuntimeException.class,
+            assertEquals(Core.AUDIT_UNAVAILABLE_TEXT, assertThrows(RuntimeException.class,
                     () -> engine.createNamespace("other")).getMessage());
             assertThrows(RuntimeException.class, () -> engine.subscribe("ns", "a", e -> { }));
             assertThrows(RuntimeException.class, () -> engine.broadcast("ns", "m", "a"));
             assertThrows(RuntimeException.class, () -> engine.on(EventType.MEMORY_WRITE, e -> { }));
-            assertEquals(Engine.AUDIT_UNAVAILABLE_TEXT, assertThrows(RuntimeException.class,
+            assertEquals(Core.AUDIT_UNAVAILABLE_TEXT, assertThrows(RuntimeException.class,
                     () -> engine.session(io.sharedmemory.api.Credentials.token("t"))).getMessage());
             registry.addAuditSink(log, 0, 30, "test");
             assertEquals(Map.of("k", 1), engine.getAll("ns", "a"), "nothing changed");
@@ -995,10 +998,10 @@ class Engine_OutcomesTest {
 
         @Test
         void withoutACallback_destroyJustStops() {
-            Engine other = new Engine(SharedMemoryOptions.builder().clock(clock).build(), registry, null);
+            Engine other = new Engine(TestStores.options().clock(clock).build(), registry, null);
             other.destroy();
             assertTrue(other.isDestroyed());
-            assertSame(SharedMemoryOptions.defaults().identity(), other.identityMode());
+            assertSame(TestStores.options().build().identity(), other.identityMode());
         }
     }
 }

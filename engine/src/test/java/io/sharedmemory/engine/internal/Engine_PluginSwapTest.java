@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +42,7 @@ class Engine_PluginSwapTest {
         registry.addStrategy(latest, latest.name(), 0, 1, "test");
         registry.addPermissionProvider(defaults, 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
-        engine = new Engine(SharedMemoryOptions.builder().maxLogSize(77).build(), registry, null);
+        engine = new Engine(TestStores.options().maxLogSize(77).build(), registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
     }
 
@@ -245,7 +248,7 @@ class Engine_PluginSwapTest {
     @Test
     void withAClockOfItsOwn_theTimestampComesFromThatClock_andTheStampStillFromNanoTime() {
         MutableClock clock = new MutableClock(1_234_000L);
-        Engine own = new Engine(SharedMemoryOptions.builder().clock(clock).build(), registry, null);
+        Engine own = new Engine(TestStores.options().clock(clock).build(), registry, null);
         try {
             StampedSink sink = new StampedSink();
             registry.addAuditSink(sink, 0, 12, "test");
@@ -267,13 +270,13 @@ class Engine_PluginSwapTest {
         registry.removeAuditSink(log);
         registry.addAuditSink(other, 0, 11, "test");
         assertEquals(77, other.capacity);
-        engine.reconfigure(SharedMemoryOptions.builder().maxLogSize(5).build());
+        engine.reconfigure(TestStores.options().maxLogSize(5).build());
         assertEquals(5, other.capacity);
     }
 
     @Test
     void requiredAuditRefusesEverythingWhileNoSinkIsPresent() {
-        engine.reconfigure(SharedMemoryOptions.builder().requireAuditSink(true).build());
+        engine.reconfigure(TestStores.options().requireAuditSink(true).build());
         assertTrue(engine.write("ns", "k", 1, "a").isWritten());
         registry.removeAuditSink(log);
         assertEquals(Status.AUDIT_UNAVAILABLE, engine.write("ns", "k", 2, "a").status());

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,7 +77,7 @@ class Engine_SessionRevocationTest {
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
         registry.addAuthenticator(agents, 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().cleanupInterval(Duration.ZERO)
+        engine = new Engine(TestStores.options().cleanupInterval(Duration.ZERO)
                 .identity(IdentityMode.AUTHENTICATED).build(), registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
     }
@@ -156,11 +159,11 @@ class Engine_SessionRevocationTest {
 
     @Test
     void switchingToAuthenticated_endsBareSubscriptions_butNotSessionOnes() throws Exception {
-        engine.reconfigure(SharedMemoryOptions.builder().cleanupInterval(Duration.ZERO).build());
+        engine.reconfigure(TestStores.options().cleanupInterval(Duration.ZERO).build());
         assertEquals(IdentityMode.TRUSTED, engine.identityMode());
         Subscription bare = engine.subscribe("ns", "carol", e -> { });
         Subscription viaSession = login("bob").subscribe("ns", e -> { });
-        engine.reconfigure(SharedMemoryOptions.builder().cleanupInterval(Duration.ZERO)
+        engine.reconfigure(TestStores.options().cleanupInterval(Duration.ZERO)
                 .identity(IdentityMode.AUTHENTICATED).build());
         assertFalse(bare.isActive());
         assertTrue(viaSession.isActive());

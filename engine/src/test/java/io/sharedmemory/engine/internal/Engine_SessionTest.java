@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,7 +57,7 @@ class Engine_SessionTest {
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(log, 0, 3, "test");
         registry.addAuthenticator(c -> answer.apply(c), 0, 4, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                 .identity(IdentityMode.AUTHENTICATED).build(), registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.ADMIN).build());
     }
@@ -180,7 +183,7 @@ class Engine_SessionTest {
 
     private void assertLoginRefused(String claimed, String recorded) {
         AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> login(claimed));
-        assertEquals(Engine.AUTH_FAILED_TEXT, e.getMessage());
+        assertEquals(Identity.AUTH_FAILED_TEXT, e.getMessage());
         assertEquals(new AccessLogEntry(clock.millis(), claimed, AccessAction.AUTHENTICATE, null, null, false,
                 recorded), last());
     }
@@ -188,25 +191,25 @@ class Engine_SessionTest {
     @Test
     void everyFailureToProveAnIdentity_isTheSameRefusal() {
         answer = c -> Optional.empty();
-        assertLoginRefused("a", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("a", Identity.AUTH_FAILED_TEXT);
         answer = c -> null;
-        assertLoginRefused("b", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("b", Identity.AUTH_FAILED_TEXT);
         answer = c -> {
             throw new IllegalStateException("key store unavailable");
         };
-        assertLoginRefused("c", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("c", Identity.AUTH_FAILED_TEXT);
         answer = c -> {
             throw new NoClassDefFoundError("bundle stopped");
         };
-        assertLoginRefused("d", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("d", Identity.AUTH_FAILED_TEXT);
         // an identity that has already expired, or expires this very millisecond
         answer = c -> Optional.of(new AgentAuthenticator.Identity("e", clock.instant(), "t"));
-        assertLoginRefused("e", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("e", Identity.AUTH_FAILED_TEXT);
         answer = c -> Optional.of(new AgentAuthenticator.Identity("f", clock.instant().minusMillis(1), "t"));
-        assertLoginRefused("f", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("f", Identity.AUTH_FAILED_TEXT);
         // an agent id the memory would refuse anyway
         answer = c -> Optional.of(new AgentAuthenticator.Identity(" ", clock.instant().plusSeconds(1), "t"));
-        assertLoginRefused("g", Engine.AUTH_FAILED_TEXT);
+        assertLoginRefused("g", Identity.AUTH_FAILED_TEXT);
         // one millisecond of validity is enough
         answer = c -> Optional.of(new AgentAuthenticator.Identity("h", clock.instant().plusMillis(1), "t"));
         assertEquals("h", login("anyone").agentId());
@@ -226,7 +229,7 @@ class Engine_SessionTest {
     void withoutAnAuthenticator_theRecordSaysSo() {
         RankedPluginRegistry bare = new RankedPluginRegistry();
         bare.addAuditSink(log, 0, 1, "test");
-        Engine other = new Engine(SharedMemoryOptions.builder().clock(clock).identity(IdentityMode.AUTHENTICATED)
+        Engine other = new Engine(TestStores.options().clock(clock).identity(IdentityMode.AUTHENTICATED)
                 .build(), bare, null);
         try {
             assertThrows(AccessDeniedException.class,
@@ -245,23 +248,23 @@ class Engine_SessionTest {
     void bareIds_areRefusedWithTheOperationRecorded() {
         engine.write("ns", "k", 1, "alice");
         assertEquals(new AccessLogEntry(T0, "alice", AccessAction.WRITE, "ns", "k", false,
-                Engine.SESSION_REQUIRED_TEXT), last());
-        assertEquals(WriteResult.refused(Status.DENIED, 0, Engine.SESSION_REQUIRED_TEXT),
+                Operation.SESSION_REQUIRED_TEXT), last());
+        assertEquals(WriteResult.refused(Status.DENIED, 0, Operation.SESSION_REQUIRED_TEXT),
                 engine.write("ns", "k", 1, "alice", WriteOptions.none()));
         engine.readEntry("ns", "k", "alice");
         assertEquals(new AccessLogEntry(T0, "alice", AccessAction.READ, "ns", "k", false,
-                Engine.SESSION_REQUIRED_TEXT), last());
+                Operation.SESSION_REQUIRED_TEXT), last());
         engine.delete("ns", "k", "alice");
         assertEquals(AccessAction.DELETE, last().action());
         engine.getKeys("ns", "alice");
         assertEquals(new AccessLogEntry(T0, "alice", AccessAction.READ, "ns", null, false,
-                Engine.SESSION_REQUIRED_TEXT), last());
+                Operation.SESSION_REQUIRED_TEXT), last());
         engine.getAll("ns", "alice");
         assertEquals(AccessAction.READ, last().action());
-        assertEquals(Engine.SESSION_REQUIRED_TEXT, assertThrows(AccessDeniedException.class,
+        assertEquals(Operation.SESSION_REQUIRED_TEXT, assertThrows(AccessDeniedException.class,
                 () -> engine.subscribe("ns", "alice", e -> { })).getMessage());
         assertEquals(AccessAction.SUBSCRIBE, last().action());
-        assertEquals(Engine.SESSION_REQUIRED_TEXT, assertThrows(AccessDeniedException.class,
+        assertEquals(Operation.SESSION_REQUIRED_TEXT, assertThrows(AccessDeniedException.class,
                 () -> engine.broadcast("ns", "m", "alice")).getMessage());
         assertEquals(AccessAction.BROADCAST, last().action());
         engine.clearNamespace("ns", "alice");
@@ -270,13 +273,13 @@ class Engine_SessionTest {
         assertEquals(AccessAction.UPDATE_PERMISSIONS, last().action());
         engine.deleteNamespace("ns", "alice");
         assertEquals(new AccessLogEntry(T0, "alice", AccessAction.DELETE_NAMESPACE, "ns", null, false,
-                Engine.SESSION_REQUIRED_TEXT), last());
+                Operation.SESSION_REQUIRED_TEXT), last());
         assertEquals(List.of("ns"), engine.getNamespaces());
     }
 
     @Test
     void inTrustedMode_bareIdsAct() {
-        engine.reconfigure(SharedMemoryOptions.builder().clock(clock).identity(IdentityMode.TRUSTED).build());
+        engine.reconfigure(TestStores.options().clock(clock).identity(IdentityMode.TRUSTED).build());
         assertEquals(IdentityMode.TRUSTED, engine.identityMode());
         assertTrue(engine.write("ns", "k", 1, "alice").isWritten());
         assertEquals(Optional.of(1), engine.readEntry("ns", "k", "bob").map(e -> e.value()));

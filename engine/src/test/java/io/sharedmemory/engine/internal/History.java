@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * Runs many threads against one memory and records what each operation returned, in each thread's order, so that a
  * checker can compare the whole history with what the guarantees allow.
  */
-final class History {
+public final class History {
     private History() {
     }
 

@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,7 +46,7 @@ class PluginDisappearanceTest {
         registry.addPermissionProvider(permissions, 0, 0, "test");
         registry.addAuditSink(log, 0, 1, "test");
         registry.addStrategy(TestPlugins.latestWins(), NamespaceConfig.LATEST_WINS, 0, 2, "test");
-        memory = new Engine(SharedMemoryOptions.builder().serviceLoader(false).cleanupInterval(Duration.ZERO).build(),
+        memory = new Engine(TestStores.options().serviceLoader(false).cleanupInterval(Duration.ZERO).build(),
                 registry, null);
         memory.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE)
                 .conflictStrategy("vanishing").build());
@@ -192,7 +195,7 @@ class PluginDisappearanceTest {
     @Test
     void withARequiredAuditSinkNothingHappensUnrecorded() {
         registry.addStrategy(TestPlugins.latestWins(), "vanishing", 0, 3, "test");
-        memory.reconfigure(SharedMemoryOptions.builder().requireAuditSink(true).build());
+        memory.reconfigure(TestStores.options().requireAuditSink(true).build());
         memory.write("ns", "k", "v1", "a");
         registry.removeAuditSink(log);
         assertEquals(Status.AUDIT_UNAVAILABLE, memory.write("ns", "k", "v2", "a").status());

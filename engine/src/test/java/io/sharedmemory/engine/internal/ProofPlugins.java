@@ -1,5 +1,6 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
@@ -15,28 +16,28 @@ import java.util.ServiceLoader;
  * (bundles {@code strategies} and {@code permissions}, test-scope dependencies of this module), given explicitly so
  * that nothing else on the class path — an audit sink, say — joins in unasked.
  */
-final class ProofPlugins {
+public final class ProofPlugins {
     private ProofPlugins() {
     }
 
     /** The real strategy of that name. */
-    static ConflictStrategy strategy(String name) {
+    public static ConflictStrategy strategy(String name) {
         return ServiceLoader.load(ConflictStrategy.class).stream().map(ServiceLoader.Provider::get)
                 .filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("strategy " + name + " is not on the test class path"));
     }
 
-    static PermissionProvider permissions() {
+    public static PermissionProvider permissions() {
         return ServiceLoader.load(PermissionProvider.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no permission provider on the test class path"));
     }
 
-    static ConflictStrategy merge() {
+    public static ConflictStrategy merge() {
         return strategy(NamespaceConfig.MERGE);
     }
 
-    static SharedMemoryOptions.Builder options(Clock clock) {
-        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false)
+    public static SharedMemoryOptions.Builder options(Clock clock) {
+        SharedMemoryOptions.Builder b = TestStores.options().serviceLoader(false)
                 .cleanupInterval(Duration.ZERO).clock(clock).plugin(permissions());
         for (String name : List.of(NamespaceConfig.LATEST_WINS, NamespaceConfig.FIRST_WINS, NamespaceConfig.MERGE,
                 NamespaceConfig.VERSION)) {
@@ -45,7 +46,7 @@ final class ProofPlugins {
         return b;
     }
 
-    static SharedMemory memory(Clock clock, Object... extraPlugins) {
+    public static SharedMemory memory(Clock clock, Object... extraPlugins) {
         SharedMemoryOptions.Builder b = options(clock);
         for (Object p : extraPlugins) {
             b.plugin(p);

@@ -16,16 +16,16 @@ import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /** Minimal plugins for the engine's own unit tests; the real ones live in their bundles and have their own tests. */
-final class TestPlugins {
+public final class TestPlugins {
     private TestPlugins() {
     }
 
-    static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide) {
+    public static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide) {
         return strategy(name, decide, () -> false);
     }
 
     /** A strategy whose {@code acceptsEveryWrite()} answers what {@code acceptsEveryWrite} says (or throws). */
-    static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide,
+    public static ConflictStrategy strategy(String name, BiFunction<MemoryEntry, MemoryEntry, Resolution> decide,
                                      BooleanSupplier acceptsEveryWrite) {
         return new ConflictStrategy() {
             @Override
@@ -45,15 +45,15 @@ final class TestPlugins {
         };
     }
 
-    static ConflictStrategy latestWins() {
+    public static ConflictStrategy latestWins() {
         return strategy(NamespaceConfig.LATEST_WINS, (a, b) -> Resolution.accept());
     }
 
-    static ConflictStrategy firstWins() {
+    public static ConflictStrategy firstWins() {
         return strategy(NamespaceConfig.FIRST_WINS, (a, b) -> Resolution.reject("already written"));
     }
 
-    static PermissionProvider overridesThenDefault() {
+    public static PermissionProvider overridesThenDefault() {
         return new PermissionProvider() {
             @Override
             public Permission permission(String namespace, String agentId, NamespaceConfig config) {
@@ -63,7 +63,7 @@ final class TestPlugins {
     }
 
     /** An unbounded synchronized list: enough to observe what the engine records. */
-    static final class ListLog implements AccessLog {
+    public static final class ListLog implements AccessLog {
         final List<AccessLogEntry> entries = new ArrayList<>();
         int capacity;
 

@@ -1,5 +1,7 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.internal.values.Values;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

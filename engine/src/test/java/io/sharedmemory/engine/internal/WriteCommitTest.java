@@ -1,5 +1,8 @@
 package io.sharedmemory.engine.internal;
 
+import io.sharedmemory.engine.conformance.TestStores;
+import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,7 +63,7 @@ class WriteCommitTest {
         registry.addStrategy(scripted, "scripted", 0, 1, "test");
         registry.addPermissionProvider(TestPlugins.overridesThenDefault(), 0, 2, "test");
         registry.addAuditSink(new TestPlugins.ListLog(), 0, 3, "test");
-        engine = new Engine(SharedMemoryOptions.builder().clock(clock).cleanupInterval(Duration.ZERO)
+        engine = new Engine(TestStores.options().clock(clock).cleanupInterval(Duration.ZERO)
                 .maxValueBytes(100).build(), registry, null);
         engine.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE)
                 .conflictStrategy("scripted").build());

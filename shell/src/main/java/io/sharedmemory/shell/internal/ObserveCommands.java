@@ -14,7 +14,6 @@ import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -52,7 +51,8 @@ public final class ObserveCommands {
     }
 
     @Descriptor("tail the access log, oldest first")
-    public String log(
+    public void log(
+            CommandSession session,
             @Descriptor("only this agent") @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("only this namespace") @Parameter(names = {"-n", "--namespace"}, absentValue = "") String ns,
             @Descriptor("only this action: " + "read, write, delete, subscribe, broadcast, clear, delete_namespace, "
@@ -62,14 +62,18 @@ public final class ObserveCommands {
                     absentValue = "false") boolean failures,
             @Descriptor("how many of the newest") @Parameter(names = {"-l", "--limit"}, absentValue = "20")
             String limit) {
-        return memory.withMemory(m -> {
-            AccessLogQuery.Builder q = AccessLogQuery.builder()
-                    .limit(Math.max(0, MemoryCommands.intOption("-l", limit)));
+        Terminal t = Terminal.of(session);
+        t.println(memory.withMemory(m -> {
+            int newest = MemoryCommands.intOption("-l", limit);
+            if (newest < 1) {
+                return "Refused: -l: " + newest + " is not a number of entries (1 or more)";
+            }
+            AccessLogQuery.Builder q = AccessLogQuery.builder().limit(newest);
             if (!agent.isEmpty()) {
-                q.agentId(agent);
+                q.agentId(t.typed(agent));
             }
             if (!ns.isEmpty()) {
-                q.namespace(ns);
+                q.namespace(t.typed(ns));
             }
             if (!action.isEmpty()) {
                 try {
@@ -90,12 +94,18 @@ public final class ObserveCommands {
             StringBuilder sb = new StringBuilder();
             entries.forEach(e -> sb.append(e).append('\n'));
             return sb.toString().stripTrailing();
-        });
+        }));
+    }
+
+    /** Any other form of sm:log. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:log")
+    public void log(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "log", "[-a agent] [-n namespace] [-x action] [-f] [-l count]", arguments);
     }
 
     @Descriptor("show sizes and counts")
-    public String stats() {
-        return memory.withMemory(m -> {
+    public void stats(CommandSession session) {
+        MemoryCommands.answer(session, memory.withMemory(m -> {
             MemoryStats s = m.getStats();
             StringBuilder sb = new StringBuilder();
             sb.append("identity mode ").append(m.identityMode().name().toLowerCase(Locale.ROOT))
@@ -103,14 +113,32 @@ public final class ObserveCommands {
                     .append(", access-log entries ").append(s.totalAccessLogs()).append(", subscriptions ")
                     .append(s.subscriptions()).append(", listeners ").append(s.listeners()).append(", audit failures ")
                     .append(s.auditFailures());
+            s.store().forEach((label, value) -> sb.append(System.lineSeparator()).append("  ").append(label)
+                    .append(": ").append(value));
             s.namespaceDetails().forEach(n -> sb.append(String.format("%n  %-24s %-12s %6d entries %3d subscribers",
                     n.name(), n.conflictStrategy(), n.entries(), n.subscriptions())));
             return sb.toString();
-        });
+        }));
+    }
+
+    /** Any other form of sm:stats. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:stats")
+    public void stats(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "stats", "", arguments);
     }
 
     @Descriptor("list conflict strategies, permission providers and audit sinks with their bundles; * = in use")
-    public String plugins() {
+    public void plugins(CommandSession session) {
+        MemoryCommands.answer(session, describePlugins());
+    }
+
+    /** Any other form of sm:plugins. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:plugins")
+    public void plugins(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "plugins", "", arguments);
+    }
+
+    private String describePlugins() {
         StringBuilder sb = new StringBuilder();
         section(sb, "Conflict strategies", ConflictStrategy.class, true);
         section(sb, "Permission providers (highest ranking decides; none = every check denied)",
@@ -165,7 +193,7 @@ public final class ObserveCommands {
     }
 
     @Descriptor("print a namespace's changes as they happen, until Enter is pressed, the count or the time is reached")
-    public String watch(
+    public void watch(
             CommandSession session,
             @Descriptor(MemoryCommands.AGENT_HELP + "; needs read")
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
@@ -174,42 +202,51 @@ public final class ObserveCommands {
             @Descriptor("stop after this many seconds, 0 = no limit")
             @Parameter(names = {"-t", "--timeout"}, absentValue = "0") String timeout,
             @Descriptor("namespace") String namespace) {
-        return memory.withMemory(m -> {
+        Terminal out = Terminal.of(session);
+        out.println(memory.withMemory(m -> {
             int count = MemoryCommands.intOption("-c", countOption);
             long seconds = MemoryCommands.longOption("-t", timeout);
+            if (count < 0 || seconds < 0) {
+                return "Refused: " + (count < 0 ? "-c: " + count + " is not a number of events"
+                        : "-t: " + seconds + " is not a number of seconds") + " (0 = no limit)";
+            }
             BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
-            PrintStream out = System.out;
             InputStream keyboard = session == null ? null : session.getKeyboard();
             int seen = 0;
             long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
-            Actor actor = MemoryCommands.actor(m, session, agent);
-            try (Subscription sub = actor.subscribe(namespace, events::add)) {
-                out.println("Watching " + namespace + " as " + actor.agentId() + " (press Enter to stop)");
-                out.flush();
+            Actor actor = MemoryCommands.actor(m, session, out.typed(agent));
+            String ns = out.typed(namespace);
+            try (Subscription sub = actor.subscribe(ns, events::add)) {
+                out.println("Watching " + ns + " as " + actor.agentId() + " (press Enter to stop)");
                 while (sub.isActive() && (count <= 0 || seen < count) && System.nanoTime() < deadline) {
                     ChangeEvent e = events.poll(200, TimeUnit.MILLISECONDS);
                     if (e != null) {
                         seen++;
                         out.println(format(e));
-                        out.flush();
                     } else if (enterPressed(keyboard)) {
                         break;
                     }
                 }
-                return "Stopped watching " + namespace + " after " + seen + " event" + (seen == 1 ? "" : "s")
+                return "Stopped watching " + ns + " after " + seen + " event" + (seen == 1 ? "" : "s")
                         + (sub.isActive() ? "" : " (the subscription ended)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "Stopped watching " + namespace + " after " + seen + " events (interrupted)";
+                return "Stopped watching " + ns + " after " + seen + " events (interrupted)";
             }
-        });
+        }));
+    }
+
+    /** Any other form of sm:watch. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:watch")
+    public void watch(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "watch", "[-a agent] [-c count] [-t seconds] <namespace>", arguments);
     }
 
     static String format(ChangeEvent e) {
         return e.timestamp() + " " + e.action().name().toLowerCase(Locale.ROOT) + " "
                 + (e.key() == null ? "" : e.key() + " ") + "by " + e.agentId()
                 + (e.version() > 0 ? " v" + e.version() : "")
-                + (e.value() == null ? "" : " " + Json.format(e.value()));
+                + (e.value() == null ? "" : " " + TypedValue.format(e.value()));
     }
 
     private static boolean enterPressed(InputStream keyboard) {

@@ -6,6 +6,7 @@ import io.sharedmemory.api.Credentials;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.spi.AgentAuthenticator;
 import java.util.Optional;
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -21,8 +22,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * only the process's own standard input (in Karaf, restrict the command to the admin role with an ACL, as for every
  * command that changes the platform). No agent can reach it: no HTTP route or MCP tool mints tokens, and
  * {@code POST /v1/sessions} needs the agent's secret. The token is verified through the memory before it is shown
- * (an {@code AUTHENTICATE} success of that agent in the access log marks the minting), written to the console once,
- * and not returned as the command's value, so that it does not linger in the shell's variables; a log line records
+ * (an {@code AUTHENTICATE} success of that agent in the access log marks the minting) and printed once, like every
+ * {@code sm:} command's answer ({@link Terminal}), not returned as a value to linger in the shell; a log line records
  * that a token was minted, for whom and until when, never the token.
  */
 @Component(service = TokenCommands.class, property = {"osgi.command.scope=sm", "osgi.command.function=token"})
@@ -45,8 +46,9 @@ public final class TokenCommands {
     }
 
     @Descriptor("mint a bearer token for a configured agent (for the HTTP API and the MCP server); printed once")
-    public void token(@Descriptor("agent") String agent) {
-        System.out.println(mint(agent));
+    public void token(CommandSession session, @Descriptor("agent") String agent) {
+        Terminal t = Terminal.of(session);
+        t.println(mint(t.typed(agent)));
     }
 
     /** @return the line to print: the token and its use, or why none was minted */

@@ -1,6 +1,7 @@
 package io.sharedmemory.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
@@ -26,11 +27,15 @@ import org.mockito.ArgumentCaptor;
 class MemoryCommands_MessagesTest {
     private final SharedMemory memory = mock(SharedMemory.class);
     private final MemoryCommands commands = new MemoryCommands(memory);
+    private final WriteCommand write = new WriteCommand(commands);
+    private final BroadcastCommand broadcast = new BroadcastCommand(commands);
+    private final PrintingSession shell = new PrintingSession();
+    private final org.apache.felix.service.command.CommandSession session = shell.session;
 
     @Test
     void withoutTheEngineEveryCommandSaysSo() {
         assertEquals("The sharedmemory engine is not running (no SharedMemory service); try: lb sharedmemory",
-                new MemoryCommands().keys(null, "operator", "tasks"));
+                shell.answer(() -> new MemoryCommands().keys(session, "operator", "tasks")));
     }
 
     @Test
@@ -40,12 +45,12 @@ class MemoryCommands_MessagesTest {
                 .thenReturn(WriteResult.refused(WriteResult.Status.STRATEGY_UNAVAILABLE, 3,
                         "Strategy \"merge\" is not installed"));
         assertEquals("Written tasks/t1 version 3",
-                commands.write(null, "operator", "-1", "tasks", "t1", "{\"a\":[1,2]}"));
-        verify(memory).write("tasks", "t1", Map.of("a", List.of(1L, 2L)), "operator", WriteOptions.none());
+                shell.answer(() -> write.write(session, "operator", "", "tasks", "t1", "{\"a\":[1,2]}")));
+        verify(memory).write("tasks", "t1", Map.of("a", List.of(1, 2)), "operator", WriteOptions.none());
         assertEquals("Not written (STRATEGY_UNAVAILABLE): Strategy \"merge\" is not installed",
-                commands.write(null, "operator", "3", "tasks", "t1", "x"));
-        assertEquals("Not written: Not valid JSON at character 6: a value expected, found the end",
-                commands.write(null, "operator", "-1", "tasks", "t1", "{\"a\":"));
+                shell.answer(() -> write.write(session, "operator", "3", "tasks", "t1", "x")));
+        String broken = shell.answer(() -> write.write(session, "operator", "", "tasks", "t1", "{\"a\":"));
+        assertTrue(broken.startsWith("Not written: Not valid JSON: ") && broken.contains("column 6"), broken);
     }
 
     @Test
@@ -54,40 +59,43 @@ class MemoryCommands_MessagesTest {
         when(memory.getNamespaceConfig("tasks")).thenReturn(Optional.of(NamespaceConfig.defaults()));
         when(memory.getAccessLog(any())).thenReturn(List.of(new AccessLogEntry(System.currentTimeMillis(),
                 "visitor", AccessAction.READ, "tasks", "t9", false, "Key not found")));
-        assertEquals("Nothing read: Key not found", commands.read(null, "visitor", false, "tasks", "t9"));
+        assertEquals("Nothing read: Key not found",
+                shell.answer(() -> commands.read(session, "visitor", false, "tasks", "t9")));
 
         when(memory.getNamespaceConfig("nope")).thenReturn(Optional.empty());
         when(memory.readEntry("nope", "k", "visitor")).thenReturn(Optional.empty());
         assertEquals("Nothing read: namespace \"nope\" does not exist",
-                commands.read(null, "visitor", false, "nope", "k"));
+                shell.answer(() -> commands.read(session, "visitor", false, "nope", "k")));
     }
 
     @Test
     void createMakesTheActingAgentAdminAndChecksEveryOption() {
         when(memory.getNamespaceConfig("board")).thenReturn(Optional.empty());
+        when(memory.createNamespace(eq("board"), any(), eq("lead"))).thenReturn(true);
         assertEquals("Created namespace board: strategy merge, default none, [worker=write, lead=admin], "
                         + "max 10 entries, ttl 30000 ms",
-                commands.create(null, "lead", "merge", "none", "worker=write", "30s", "10", "board"));
+                shell.answer(() -> commands.create(session, "lead", "merge", "none", "worker=write", "30s", "10",
+                        "board")));
         ArgumentCaptor<NamespaceConfig> config = ArgumentCaptor.forClass(NamespaceConfig.class);
-        verify(memory).createNamespace(eq("board"), config.capture());
+        verify(memory).createNamespace(eq("board"), config.capture(), eq("lead"));
         assertEquals(Duration.ofSeconds(30), config.getValue().ttl());
         assertEquals(Permission.ADMIN, config.getValue().permissions().get("lead"));
 
         assertEquals("Not created: Unknown permission \"superuser\": expected one of none, read, write, admin",
-                commands.create(null, "lead", "merge", "superuser", "", "0", "0", "board"));
+                shell.answer(() -> commands.create(session, "lead", "merge", "superuser", "", "0", "0", "board")));
         assertEquals("Not created: \"soon\" is not a duration (500ms, 30s, 5m, 2h, 1d, PT30S or milliseconds)",
-                commands.create(null, "lead", "merge", "read", "", "soon", "0", "board"));
+                shell.answer(() -> commands.create(session, "lead", "merge", "read", "", "soon", "0", "board")));
     }
 
     @Test
     void aNumericOptionThatIsNotANumber_isNamedInTheRefusal() {
         assertEquals("Not created: -m: \"abc\" is not a whole number",
-                commands.create(null, "lead", "merge", "read", "", "0", "abc", "board"));
+                shell.answer(() -> commands.create(session, "lead", "merge", "read", "", "0", "abc", "board")));
         assertEquals("Not created: -m: 9999999999 is too large",
-                commands.create(null, "lead", "merge", "read", "", "0", "9999999999", "board"));
+                shell.answer(() -> commands.create(session, "lead", "merge", "read", "", "0", "9999999999", "board")));
         assertEquals("Not written: -e: \"one\" is not a whole number",
-                commands.write(null, "operator", "one", "tasks", "t1", "1"));
-        verify(memory, org.mockito.Mockito.never()).createNamespace(eq("board"), any());
+                shell.answer(() -> write.write(session, "operator", "one", "tasks", "t1", "1")));
+        verify(memory, org.mockito.Mockito.never()).createNamespace(eq("board"), any(), any());
     }
 
     @Test
@@ -95,18 +103,18 @@ class MemoryCommands_MessagesTest {
         org.mockito.Mockito.doThrow(new NamespaceNotFoundException("gone")).when(memory)
                 .broadcast(eq("gone"), any(), eq("operator"));
         assertEquals("Refused: Namespace \"gone\" does not exist",
-                commands.broadcast(null, "operator", "gone", "hi"));
+                shell.answer(() -> broadcast.broadcast(session, "operator", "gone", "hi")));
     }
 
     @Test
     void permissionsAreShownAndChanged() {
         when(memory.getNamespaceConfig("tasks")).thenReturn(Optional.of(NamespaceConfig.builder()
                 .permission("planner", Permission.ADMIN).build()));
-        assertEquals("default: read\nplanner: admin", commands.perms("tasks"));
+        assertEquals("default: read\nplanner: admin", shell.answer(() -> commands.perms(session, "tasks")));
         when(memory.updatePermissions("tasks", Map.of("worker", Permission.WRITE), "planner")).thenReturn(true);
         assertEquals("Permissions of tasks updated: [worker=write]",
-                commands.perms(null, "planner", "tasks", "worker=write"));
+                shell.answer(() -> commands.perms(session, "planner", "tasks", "worker=write")));
         assertEquals("Permissions not changed: \"worker\" is not agent=permission (permission: none, read, write, "
-                + "admin)", commands.perms(null, "planner", "tasks", "worker"));
+                + "admin)", shell.answer(() -> commands.perms(session, "planner", "tasks", "worker")));
     }
 }

@@ -13,9 +13,6 @@ import io.sharedmemory.api.ChangeAction;
 import io.sharedmemory.api.ChangeEvent;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.Subscription;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,19 +44,11 @@ class ObserveCommands_WatchTest {
         });
         writer.start();
 
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        String result;
-        try {
-            result = commands.watch(null, "operator", "2", "30", "tasks");
-        } finally {
-            System.setOut(original);
-        }
+        PrintingSession shell = new PrintingSession();
+        String printed = shell.answer(() -> commands.watch(shell.session, "operator", "2", "30", "tasks"));
         writer.join();
 
-        assertEquals("Stopped watching tasks after 2 events", result);
-        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.endsWith("Stopped watching tasks after 2 events"), printed);
         assertTrue(printed.contains("1970-01-01T00:00:00Z write t1 by planner v1 {\"a\":1}"), printed);
         assertTrue(printed.contains("1970-01-01T00:00:00Z delete t1 by planner"), printed);
         verify(subscription).close();
@@ -69,6 +58,8 @@ class ObserveCommands_WatchTest {
     void aRefusedSubscriptionIsOneLine() {
         when(memory.subscribe(eq("secret"), eq("operator"), any()))
                 .thenThrow(new AccessDeniedException("Insufficient permissions"));
-        assertEquals("Refused: Insufficient permissions", commands.watch(null, "operator", "0", "1", "secret"));
+        PrintingSession shell = new PrintingSession();
+        assertEquals("Refused: Insufficient permissions",
+                shell.answer(() -> commands.watch(shell.session, "operator", "0", "1", "secret")));
     }
 }

@@ -1,6 +1,9 @@
 package io.sharedmemory.engine.internal;
 
 import io.sharedmemory.api.MemoryEntry;
+import io.sharedmemory.engine.internal.store.SegmentedEntryStore;
+import io.sharedmemory.store.Decision;
+import io.sharedmemory.store.EntryTable;
 import java.util.Map;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Expect;
@@ -27,17 +30,17 @@ public class StoreNodeTornRead {
     private final SegmentedEntryStore store = new SegmentedEntryStore(0, 2);
 
     public StoreNodeTornRead() {
-        store.update("k", (k, cur) -> EARLY);
+        store.apply("k", cur -> Decision.put(EARLY), null);
     }
 
     @Actor
     public void writer() {
-        store.update("k", (k, cur) -> LATE);
+        store.apply("k", cur -> Decision.put(LATE), null);
     }
 
     @Actor
     public void reader(L_Result r) {
-        Object v = store.valueAt("k", 150);
-        r.r1 = v == SegmentedEntryStore.EXPIRED ? "EXPIRED" : v;
+        Object v = store.liveValue("k", 150);
+        r.r1 = v == EntryTable.EXPIRED ? "EXPIRED" : v;
     }
 }

@@ -28,7 +28,7 @@ final class Replies {
             case NO_NAMESPACE -> 404;
             case REJECTED, NAMESPACE_FULL, VERSION_MISMATCH -> 409;
             case INVALID -> 422;
-            case STRATEGY_UNAVAILABLE, AUDIT_UNAVAILABLE -> 503;
+            case STRATEGY_UNAVAILABLE, AUDIT_UNAVAILABLE, STORE_UNAVAILABLE -> 503;
         };
     }
 

@@ -1,0 +1,98 @@
+package io.sharedmemory.store;
+
+import io.sharedmemory.api.NamespaceConfig;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Where a memory keeps its namespaces — each one's configuration and its {@link EntryTable} of entries.
+ *
+ * <h2>Lifecycle</h2>
+ * A memory {@link #open opens} its store once, when it is created, and {@link #close closes} it when it is destroyed.
+ * A store serves one memory at a time; once closed it may be opened again (by a new memory in the same process, after
+ * a restart of the engine), and a durable store then holds what it held at close. {@code open} is where a store
+ * recovers: it returns the namespaces it holds, whose tables hold their entries.
+ *
+ * <h2>Threads</h2>
+ * Every method but {@code open} and {@code close} may be called from any number of threads at once. The engine calls
+ * {@link #addNamespace}, {@link #saveNamespace}, {@link #dropNamespace} and {@link EntryTable#clear()} for a namespace
+ * only while no step of that namespace runs, so a store may order them freely against its entry changes.
+ *
+ * <h2>What is stored</h2>
+ * A namespace's configuration is stored without its {@link NamespaceConfig#conflictResolver() resolver}, which is a
+ * function of one process: a recovered {@code custom} namespace has none until the application creates the namespace
+ * again with one. Entries are stored whole: value, owner, timestamp, version, metadata and deadline.
+ *
+ * <h2>Finding one</h2>
+ * Plain Java: {@link io.sharedmemory.api.SharedMemoryOptions.Builder#store(MemoryStore)}; without it, the engine's
+ * in-memory store. Inside OSGi: a {@code MemoryStore} service with the property {@value #NAME_PROPERTY}, chosen by the
+ * engine's {@code store} configuration.
+ */
+@ConsumerType
+public interface MemoryStore extends AutoCloseable {
+    /** The service property that names a store inside OSGi (for instance {@code file}). */
+    String NAME_PROPERTY = "sharedmemory.store.name";
+
+    /** @return the store's name, as the engine's configuration and operators refer to it: {@code memory}, {@code file} */
+    String name();
+
+    /** @return what the store can do and promises; the same set for the store's whole life */
+    Set<StoreCapability> capabilities();
+
+    /**
+     * Opens the store for one memory, recovering what it holds.
+     *
+     * @param context what the engine gives its store
+     * @return the namespaces the store holds, name → configuration (without resolver); empty for a new store
+     * @throws StoreException when the store cannot be opened; the message names what (a path that cannot be created or
+     *         written, a directory locked by another process, a corrupt log with its file and offset)
+     * @throws IllegalStateException when the store is open already
+     */
+    Map<String, NamespaceConfig> open(StoreContext context);
+
+    /**
+     * Adds a namespace, unless one of that name exists.
+     *
+     * @param name the namespace
+     * @param config its configuration (the resolver is not stored)
+     * @return true when added, false when the name exists (then nothing changed)
+     * @throws StoreException when it could not be stored
+     */
+    boolean addNamespace(String name, NamespaceConfig config);
+
+    /**
+     * Replaces the configuration of an existing namespace (reconfiguration, permission changes), keeping its
+     * entries.
+     *
+     * @param name the namespace
+     * @param config its new configuration (the resolver is not stored)
+     * @throws StoreException when it could not be stored (then the old configuration stays)
+     */
+    void saveNamespace(String name, NamespaceConfig config);
+
+    /**
+     * Removes a namespace with its entries.
+     *
+     * @param name the namespace
+     * @throws StoreException when it could not be removed
+     */
+    void dropNamespace(String name);
+
+    /**
+     * @param name a namespace the store holds (added, or returned by {@link #open})
+     * @return its entries; the same table for the namespace's whole life
+     * @throws IllegalArgumentException when the store holds no such namespace
+     */
+    EntryTable entries(String name);
+
+    /**
+     * @return facts for operators, label → value, in a stable order (for instance the directory, the durability, the
+     *         log's size and the last snapshot); shown by the shell's {@code sm:stats}
+     */
+    Map<String, String> describe();
+
+    /** Releases what the store holds (files, locks, listeners); idempotent. A durable store forces what it has. */
+    @Override
+    void close();
+}
