@@ -37,6 +37,7 @@ public final class SharedMemoryOptions {
     private final IdentityMode identity;
     private final List<Object> plugins;
     private final io.sharedmemory.store.MemoryStore store;
+    private final Duration deliverySpin;
 
     private SharedMemoryOptions(Builder b) {
         this.maxLogSize = b.maxLogSize;
@@ -49,6 +50,16 @@ public final class SharedMemoryOptions {
         this.identity = b.identity;
         this.plugins = List.copyOf(b.plugins);
         this.store = b.store;
+        this.deliverySpin = b.deliverySpin;
+    }
+
+    /**
+     * @return how long an idle delivery thread keeps looking for new events before it sleeps; empty for the default
+     *         (200 µs, or the system property {@code sharedmemory.deliverySpinMicros})
+     * @since 1.2
+     */
+    public Optional<Duration> deliverySpin() {
+        return Optional.ofNullable(deliverySpin);
     }
 
     /**
@@ -138,8 +149,30 @@ public final class SharedMemoryOptions {
         private IdentityMode identity = IdentityMode.TRUSTED;
         private final List<Object> plugins = new ArrayList<>();
         private io.sharedmemory.store.MemoryStore store;
+        private Duration deliverySpin;
 
         private Builder() {
+        }
+
+        /**
+         * How long an idle delivery thread keeps looking for new events (every few microseconds) before it sleeps.
+         * Looking costs a core while it lasts and spares a writer the wake-up of a sleeping thread (a system call) per
+         * event: worth it when events come faster than every few microseconds (many subscribers of a busy writer), a
+         * waste when they come every hundred (a server whose writes arrive over the network, where the spinning thread
+         * competes with the request threads for the cores). Zero: a delivery thread sleeps as soon as it has nothing
+         * to do. Default 200 µs (or the system property {@code sharedmemory.deliverySpinMicros}).
+         *
+         * @param spin at least zero, at most one second
+         * @return this builder
+         * @since 1.2
+         */
+        public Builder deliverySpin(Duration spin) {
+            Objects.requireNonNull(spin, "deliverySpin");
+            if (spin.isNegative() || spin.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("deliverySpin must be between 0 and 1 s, was " + spin);
+            }
+            this.deliverySpin = spin;
+            return this;
         }
 
         /**

@@ -34,6 +34,7 @@ import io.sharedmemory.store.StoreContext;
 import io.sharedmemory.store.StoreException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,6 +88,7 @@ public final class Engine implements SharedMemory {
         this.administration = new Administration(core, namespaces, expiry);
         this.identity = new Identity(core);
         this.statistics = new Statistics(core);
+        options.deliverySpin().ifPresent(spin -> core.deliveryPool.spin(spin.toNanos()));
         Map<String, NamespaceConfig> held;
         try {
             held = store.open(new Context(core));
@@ -135,7 +137,7 @@ public final class Engine implements SharedMemory {
 
     /**
      * Applies new settings while running: log capacity, cleanup interval, queue capacity of new listeners, value limit,
-     * whether an audit sink is required, the identity mode (a switch to authenticated ends bare-id subscriptions). The
+     * delivery threads' spin, whether an audit sink is required, the identity mode (a switch to authenticated ends bare-id subscriptions). The
      * clock, the store and the plugins in {@code options} are ignored.
      */
     public void reconfigure(SharedMemoryOptions options) {
@@ -145,6 +147,8 @@ public final class Engine implements SharedMemory {
             subscriptions.endBare();
         }
         pushLogCapacity();
+        core.deliveryPool.spin(options.deliverySpin().map(Duration::toNanos)
+                .orElse(io.sharedmemory.engine.internal.events.DeliveryPool.SPIN_NANOS));
         if (!old.cleanupInterval().equals(options.cleanupInterval())) {
             expiry.schedule(options.cleanupInterval());
         }

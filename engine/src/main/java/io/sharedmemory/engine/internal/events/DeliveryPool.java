@@ -80,7 +80,8 @@ public final class DeliveryPool {
 
     private final String name;
     private final int maxWorkers;
-    private final long spinNanos;
+    /** Volatile: the engine's configuration may change it while the pool runs. */
+    private volatile long spinNanos;
     private final long keepAliveNanos;
     private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
@@ -114,6 +115,17 @@ public final class DeliveryPool {
         this.maxWorkers = maxWorkers;
         this.spinNanos = spinNanos;
         this.keepAliveNanos = keepAliveNanos;
+    }
+
+    /**
+     * @param nanos how long a worker with nothing to do keeps polling before it parks, from now on (0: it parks at
+     *        once, and each event published while every worker sleeps wakes one)
+     */
+    public void spin(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("spin must not be negative, was " + nanos);
+        }
+        this.spinNanos = nanos;
     }
 
     /** @return the prefix of this pool's thread names */

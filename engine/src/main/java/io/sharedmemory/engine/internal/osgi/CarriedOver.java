@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 final class CarriedOver {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
+    private static final long DRAIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final Map<String, NamespaceConfig> declared = new LinkedHashMap<>();
     private final Set<Carried> listeners = ConcurrentHashMap.newKeySet();
@@ -50,10 +51,23 @@ final class CarriedOver {
         return c;
     }
 
-    /** Before an engine is destroyed: the listeners it has that are still active go on with the next one. */
+    /**
+     * Before an engine is destroyed: its listeners get what it published (for a second at most: a listener stuck in
+     * its callback is not waited for), and those still active go on with the next engine.
+     */
     void engineStopping() {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
         for (Carried c : listeners) {
-            c.waiting = !c.removed && c.inner != null && c.inner.isActive();
+            Registration r = c.inner;
+            c.waiting = !c.removed && r != null && r.isActive();
+            if (c.waiting) {
+                try {
+                    r.awaitDelivery(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

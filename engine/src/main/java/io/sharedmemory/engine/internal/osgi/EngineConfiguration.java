@@ -24,8 +24,9 @@ final class EngineConfiguration {
     static final String REQUIRE_AUDIT_SINK = "requireAuditSink";
     static final String IDENTITY = "identity";
     static final String STORE = "store";
+    static final String DELIVERY_SPIN_MICROS = "deliverySpinMicros";
     private static final Set<String> KNOWN = Set.of(MAX_LOG_SIZE, CLEANUP_INTERVAL_MILLIS, LISTENER_QUEUE_CAPACITY,
-            REQUIRE_AUDIT_SINK, IDENTITY, STORE);
+            REQUIRE_AUDIT_SINK, IDENTITY, STORE, DELIVERY_SPIN_MICROS);
     /** Properties that Config Admin, DS, FileInstall or Karaf add to every configuration. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.",
             "org.apache.", "karaf.", ".");
@@ -85,6 +86,10 @@ final class EngineConfiguration {
                 SharedMemoryOptions.DEFAULT_LISTENER_QUEUE_CAPACITY)));
         setting(REQUIRE_AUDIT_SINK, () -> b.requireAuditSink(booleanValue(p, REQUIRE_AUDIT_SINK)));
         setting(IDENTITY, () -> b.identity(IdentityMode.parse(text(p, IDENTITY, "trusted"))));
+        if (p.containsKey(DELIVERY_SPIN_MICROS)) {
+            setting(DELIVERY_SPIN_MICROS, () -> b.deliverySpin(Duration.ofNanos(Math.multiplyExact(
+                    longValue(p, DELIVERY_SPIN_MICROS, 0), 1000L))));
+        }
         return b.build();
     }
 

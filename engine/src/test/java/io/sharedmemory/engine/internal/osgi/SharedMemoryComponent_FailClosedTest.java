@@ -152,7 +152,7 @@ class SharedMemoryComponent_FailClosedTest {
         assertTrue(e.getMessage().startsWith("unknown property \"requireAuditSnk\" (did you mean requireAuditSink?)"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(cfg("mode", "x")));
-        assertTrue(e.getMessage().startsWith("unknown property \"mode\" (known: cleanupIntervalMillis, identity,"),
+        assertTrue(e.getMessage().startsWith("unknown property \"mode\" (known: cleanupIntervalMillis, deliverySpinMicros, identity,"),
                 e.getMessage());
         assertEquals(IdentityMode.TRUSTED, EngineConfiguration.options(cfg()).identity());
     }
