@@ -234,7 +234,10 @@ final class Log {
         }
     }
 
-    /** Under the lock: seals the current segment and moves to the next, which is made if none was prepared. */
+    /**
+     * Under the lock: seals the current segment and moves to the next, which is made if none was prepared. With
+     * {@code record} 0 (a snapshot's cut) a failure to make the segment changes nothing and does not stop the log.
+     */
     private void roll(int record) {
         int need = HEADER + record + SEAL_BYTES;
         while (preparing) {
@@ -252,8 +255,10 @@ final class Log {
             try {
                 s = create(number, Math.max(segmentSize, need));
             } catch (IOException | RuntimeException e) {
-                throw stop(new StoreException("Cannot create the log segment " + directory.resolve(segmentName(number))
-                        + ": " + e, e, false));
+                StoreException failure = new StoreException("Cannot create the log segment "
+                        + directory.resolve(segmentName(number)) + ": " + e, e, false);
+                // a writer that needs the segment cannot go on: the store stops; a snapshot's cut just fails
+                throw record > 0 ? stop(failure) : failure;
             }
             nextNumber = number + 1;
         }
