@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>Appends are serialized by {@code lock}; each is one copy into the current segment, so the log's order is the
  *       order in which appends took the lock, and a record is whole in the page cache before the next one starts.
- *       {@code appended} (volatile) is the end of the last record appended.</li>
+ *       {@code appended} is the end of the last record appended.</li>
  *   <li>A segment is written only while it is {@code current}; once sealed it is only forced, then closed (unmapped)
  *       by the flush that forced its last byte. A flush holds {@code flushLock} while it touches mappings, and close
  *       takes it before unmapping anything, so no mapping is used after it is unmapped (which would crash the JVM).</li>
@@ -90,8 +90,9 @@ final class Log {
     private long nextNumber;
     private boolean closed;
     private boolean released;
-    private volatile long appended;
-    private volatile long appendedBytes;
+    // under the lock: a volatile store per append would cost a fence each; their readers are rare (maintenance)
+    private long appended;
+    private long appendedBytes;
     private volatile StoreException stopped;
 
     /**
@@ -443,12 +444,22 @@ final class Log {
 
     /** @return the end of the last record appended */
     long appended() {
-        return appended;
+        lock.lock();
+        try {
+            return appended;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return the bytes appended since the log was opened */
     long appendedBytes() {
-        return appendedBytes;
+        lock.lock();
+        try {
+            return appendedBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** @return the position known forced to the device */
@@ -491,7 +502,7 @@ final class Log {
         boolean clean = stopped == null;
         if (clean) {
             try {
-                awaitDurable(appended);
+                awaitDurable(appended());
             } catch (StoreException e) {
                 clean = false;
                 LOG.log(System.Logger.Level.ERROR, "sharedmemory: closing the file store in " + directory + ": "
