@@ -140,8 +140,9 @@ class KarafFeatures_CompletenessTest {
         List<String> unaccounted = new ArrayList<>();
         for (String bsn : runBundles) {
             if (bsn.startsWith("io.sharedmemory.")) {
-                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length()) + "/"
-                        + VERSION;
+                // the artifact id spells the bundle's dots as dashes: io.sharedmemory.store.file, sharedmemory-store-file
+                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length())
+                        .replace('.', '-') + "/" + VERSION;
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");
                 }
