@@ -255,8 +255,16 @@ public final class FileStore implements MemoryStore {
         return opened().entries(name);
     }
 
-    /** Writes a snapshot now (tests; operators wait for the store to do it). @return whether one was written */
-    boolean snapshot() {
+    /**
+     * Writes a snapshot now, on the calling thread, and deletes the log segments and older snapshots it covers: for a
+     * compact directory before a backup, or a fast next start. The store snapshots on its own as its log grows; this
+     * is never needed for correctness. Writes go on meanwhile.
+     *
+     * @return true when a snapshot was written; false when the store could not (the reason is logged and shown by
+     *         {@link #describe()}; the log still holds everything), is stopped, or another snapshot was running
+     * @throws IllegalStateException when the store is not open
+     */
+    public boolean snapshot() {
         return opened().snapshot();
     }
 

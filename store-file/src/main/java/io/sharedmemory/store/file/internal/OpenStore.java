@@ -240,17 +240,15 @@ public final class OpenStore {
                 return;
             }
         }
-        if (snapshotDue() && snapshotting.compareAndSet(false, true)) {
+        if (snapshotDue() && !snapshotting.get() && snapshotter.getQueue().isEmpty()) {
             try {
                 snapshotter.execute(() -> {
-                    try {
+                    if (snapshotDue()) {
                         snapshot();
-                    } finally {
-                        snapshotting.set(false);
                     }
                 });
             } catch (RuntimeException e) {
-                snapshotting.set(false);
+                // shutting down
             }
         }
     }
@@ -342,6 +340,17 @@ public final class OpenStore {
      * @return whether a snapshot was written
      */
     public boolean snapshot() {
+        if (!snapshotting.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            return snapshotNow();
+        } finally {
+            snapshotting.set(false);
+        }
+    }
+
+    private boolean snapshotNow() {
         if (closing || log.stopped() != null) {
             return false;
         }
