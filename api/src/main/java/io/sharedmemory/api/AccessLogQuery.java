@@ -120,8 +120,21 @@ public final class AccessLogQuery {
             return this;
         }
 
-        /** @param since only entries at or after this time; null for any @return this builder */
+        /**
+         * @param since only entries at or after this time; null for any
+         * @return this builder
+         * @throws IllegalArgumentException when the time is outside what epoch milliseconds can hold (before
+         *         292 million BC or after 292 million AD; {@code Instant.MIN} and {@code Instant.MAX} among them)
+         */
         public Builder since(Instant since) {
+            if (since != null) {
+                try {
+                    since.toEpochMilli();
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("since must be within the range of epoch milliseconds, was "
+                            + since);
+                }
+            }
             this.since = since;
             return this;
         }

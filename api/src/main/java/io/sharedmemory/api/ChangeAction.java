@@ -12,8 +12,9 @@ public enum ChangeAction {
     EXPIRE,
     /**
      * The subscriber fell more than its queue capacity behind and was cut off: this is the last event it receives and
-     * its subscription has ended. Its value is the number of events it missed, its key null. Subscribe again (and read
-     * the current state with {@code getAll}) to resume.
+     * its subscription has ended. Its value is the number of events it had not received when it was cut off (its
+     * backlog then: all of them are lost to it, and so is every later event, since it has ended), its key null.
+     * Subscribe again (and read the current state with {@code getAll}) to resume.
      */
     OVERFLOW
 }

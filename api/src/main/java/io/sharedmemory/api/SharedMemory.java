@@ -202,7 +202,9 @@ public interface SharedMemory extends AutoCloseable {
      *
      * <p>When the key holds a live entry, the namespace's conflict strategy decides (the first write of a key is
      * accepted without asking it). With {@link WriteOptions.Builder#expectedVersion expectedVersion}, the write is a
-     * compare-and-set whatever the strategy. Fires {@code memory:write} and notifies subscribers on success; fires
+     * compare-and-set whatever the strategy: it happens only at that version, and then only if the strategy accepts it
+     * (so of racing writers with one expected version at most one wins, and exactly one when the strategy accepts;
+     * {@code first-wins} accepts no update of a key holding a live entry). Fires {@code memory:write} and notifies subscribers on success; fires
      * {@code memory:conflict} when denied, rejected or mismatched. Never throws for bad input: the result says
      * {@link WriteResult.Status#INVALID}.
      *

@@ -112,6 +112,7 @@ public final class BenchmarkMain {
             if (subjects.contains(Subject.ENGINE_FILE) && (only == null || "restart".matches(only))) {
                 restart(entries, stores(out).resolve("restart"), out.resolve("restart-file.json"));
             }
+            jmhSingleShot("\\.HashFlood\\.write16384$", only, quick, out.resolve("jmh-hash-flood.json"));
             if (only == null || "memory".matches(only)) {
                 for (String subject : List.of(Subject.ENGINE, Subject.CHM)) {
                     if (!subjects.contains(subject)) {
@@ -200,6 +201,27 @@ public final class BenchmarkMain {
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         if (p.waitFor() != 0) {
             throw new IllegalStateException("the file store restart failed: exit " + p.exitValue());
+        }
+    }
+
+    /** A benchmark that times single shots (its own iteration counts), without the subject parameter. */
+    private static void jmhSingleShot(String include, String only, boolean quick, Path result)
+            throws RunnerException, IOException {
+        Files.deleteIfExists(result);
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(only == null ? include
+                        : "^io\\.sharedmemory\\.benchmarks(?=\\..*(?:" + only + ")).*(?:" + include + ")")
+                .forks(1)
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(result.toString());
+        if (quick) {
+            o.warmupIterations(2).measurementIterations(3);
+        }
+        try {
+            new Runner(o.build()).run();
+        } catch (NoBenchmarksException e) {
+            Files.deleteIfExists(result);
         }
     }
 

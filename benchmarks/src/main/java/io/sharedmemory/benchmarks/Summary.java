@@ -56,11 +56,36 @@ public final class Summary {
         }
         s.readFileStore(dir);
         Files.writeString(dir.resolve("summary.json"), Json.pretty(forJson(s.rows)) + "\n", StandardCharsets.UTF_8);
-        String md = s.markdown(settings);
+        String md = s.markdown(settings) + hashFlood(dir.resolve("jmh-hash-flood.json"));
         Files.writeString(dir.resolve("summary.md"), md, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(md);
         System.out.println("wrote " + dir.resolve("summary.json") + " and " + dir.resolve("summary.md"));
+    }
+
+    /**
+     * The hardening section: milliseconds to write 16 384 keys of one hash code against as many ordinary ones, into a
+     * fresh namespace with one subscriber (HashFlood); empty when that benchmark did not run.
+     */
+    @SuppressWarnings("unchecked")
+    static String hashFlood(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return "";
+        }
+        Map<String, Double> ms = new LinkedHashMap<>();
+        for (Object o : (List<Object>) Json.parse(withoutNaN(Files.readString(file)))) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            Map<String, Object> params = (Map<String, Object>) r.getOrDefault("params", Map.of());
+            Map<String, Object> primary = (Map<String, Object>) r.get("primaryMetric");
+            ms.put(String.valueOf(params.get("keys")), ((Number) primary.get("score")).doubleValue());
+        }
+        Double colliding = ms.get("colliding");
+        Double ordinary = ms.get("ordinary");
+        return "\n## hash flooding (16 384 keys written into a fresh namespace with one subscriber)\n\n"
+                + "| keys | ms per 16 384 writes |\n|---|---:|\n"
+                + "| one String.hashCode (\"Aa\"/\"BB\" blocks) | " + num(colliding, "%.1f") + " |\n"
+                + "| ordinary, same length | " + num(ordinary, "%.1f") + " |\n"
+                + "| colliding / ordinary | " + x(ratio(colliding, ordinary)) + " |\n";
     }
 
     // ---------------------------------------------------------------- reading

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +27,8 @@ import org.w3c.dom.NodeList;
  * The Karaf feature descriptor stays in step with the executable distribution: it is well-formed XML in the features
  * namespace, every sharedmemory bundle exported into {@code sharedmemory.jar} is installed by some feature (as a
  * {@code mvn:io.sharedmemory/<artifact>/<version>} URL, the version filled in by the build), and every other bundle of
- * {@code sharedmemory.bndrun}'s {@code -runbundles} comes from Karaf itself or from a Karaf feature ours depend on.
+ * {@code sharedmemory.bndrun}'s {@code -runbundles} is in one of our features too (a library no Karaf feature provides,
+ * as {@code mvn:<group>/<artifact>/<release>}) or comes from Karaf itself or from a Karaf feature ours depend on.
  */
 class KarafFeatures_CompletenessTest {
     private static final Path DIR = Path.of(System.getProperty("distribution.dir", "."));
@@ -48,11 +52,6 @@ class KarafFeatures_CompletenessTest {
             Map.entry("org.apache.felix.gogo.runtime", "console"),
             Map.entry("org.apache.felix.gogo.shell", "console"),
             Map.entry("org.apache.felix.gogo.command", "console"));
-
-    /** Third-party bundles that our features install themselves: symbolic name → their {@code mvn:} URL. */
-    private static final Map<String, String> IN_OUR_FEATURES = Map.of(
-            "com.fasterxml.jackson.core.jackson-core", "mvn:com.fasterxml.jackson.core/jackson-core/"
-                    + System.getProperty("jackson.version", "2.22.4"));
 
     /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
     private static Set<String> runBundles() throws IOException {
@@ -105,8 +104,14 @@ class KarafFeatures_CompletenessTest {
         assertEquals("features", d.getDocumentElement().getLocalName());
         assertEquals("sharedmemory-" + VERSION, d.getDocumentElement().getAttribute("name"));
         for (String url : featureBundleUrls()) {
-            assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION))
-                    || IN_OUR_FEATURES.containsValue(url), () -> "not a filtered mvn: URL of ours: " + url);
+            if (url.startsWith("mvn:io.sharedmemory/")) {
+                assertTrue(url.matches("mvn:io\\.sharedmemory/sharedmemory-[a-z-]+/" + Pattern.quote(VERSION)),
+                        () -> "not a filtered mvn: URL of ours: " + url);
+            } else {
+                // a library our bundles need that no Karaf feature provides: pinned to a release
+                assertTrue(url.matches("mvn:[\\w.-]+/[\\w.-]+/\\d[\\w.-]*") && !url.endsWith("-SNAPSHOT"),
+                        () -> "not a mvn:group/artifact/release URL: " + url);
+            }
         }
     }
 
@@ -125,12 +130,35 @@ class KarafFeatures_CompletenessTest {
         assertEquals(List.of(), missing, "bundles of sharedmemory.jar that no Karaf feature installs");
     }
 
+    /** @return the file name of each bundle embedded in the executable jar ({@code <artifact>-<version>.jar}), by BSN */
+    private static Map<String, String> embeddedJarsBySymbolicName() throws IOException {
+        Map<String, String> jars = new TreeMap<>();
+        try (JarFile jar = new JarFile(DIR.resolve("target/sharedmemory.jar").toFile())) {
+            for (JarEntry e : jar.stream().filter(e -> e.getName().matches("jar/[^/]+\\.jar")).toList()) {
+                try (JarInputStream in = new JarInputStream(jar.getInputStream(e))) {
+                    Manifest m = in.getManifest();
+                    String bsn = m == null ? null : m.getMainAttributes().getValue("Bundle-SymbolicName");
+                    if (bsn != null) {
+                        jars.put(bsn.split(";")[0].strip(), e.getName().substring("jar/".length()));
+                    }
+                }
+            }
+        }
+        return jars;
+    }
+
     @Test
     void everyRunBundleOfTheBndrunIsInAFeatureOrComesFromKaraf() throws Exception {
         Set<String> runBundles = runBundles();
         assertTrue(runBundles.contains("io.sharedmemory.engine") && runBundles.contains("org.apache.felix.scr"),
                 () -> "-runbundles read as " + runBundles);
         Set<String> urls = featureBundleUrls();
+        Set<String> urlFiles = new TreeSet<>(); // mvn:g/a/v -> a-v.jar, the name of that artifact's file
+        for (String url : urls) {
+            String[] gav = url.substring("mvn:".length()).split("/");
+            urlFiles.add(gav[1] + "-" + gav[2] + ".jar");
+        }
+        Map<String, String> embedded = embeddedJarsBySymbolicName();
         Set<String> dependencies = new TreeSet<>();
         NodeList features = features().getElementsByTagNameNS("http://karaf.apache.org/xmlns/features/v1.6.0",
                 "feature");
@@ -146,15 +174,12 @@ class KarafFeatures_CompletenessTest {
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");
                 }
-            } else if (IN_OUR_FEATURES.containsKey(bsn)) {
-                if (!urls.contains(IN_OUR_FEATURES.get(bsn))) {
-                    unaccounted.add(bsn + " (no " + IN_OUR_FEATURES.get(bsn) + ")");
-                }
-            } else {
+            } else if (!urlFiles.contains(embedded.get(bsn))) {
                 String source = FROM_KARAF.get(bsn);
                 if (source == null || source.startsWith("feature ") && !dependencies.contains(source)) {
-                    unaccounted.add(bsn + (source == null ? " (not known to come from Karaf)" : " (needs " + source
-                            + ", which no feature of ours names)"));
+                    unaccounted.add(bsn + (source == null
+                            ? " (" + embedded.get(bsn) + " is in no feature and not known to come from Karaf)"
+                            : " (needs " + source + ", which no feature of ours names)"));
                 }
             }
         }

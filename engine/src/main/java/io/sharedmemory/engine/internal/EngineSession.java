@@ -158,7 +158,7 @@ final class EngineSession implements AgentSession {
     @Override
     public WriteResult write(String namespace, String key, Object value, WriteOptions options) {
         String why = refusal(AccessAction.WRITE, namespace, key);
-        return why != null ? WriteResult.refused(WriteResult.Status.DENIED, 0, why)
+        return why != null ? engine.entries.deniedBeforeStart(op(AccessAction.WRITE, namespace, key), why)
                 : engine.entries.write(op(AccessAction.WRITE, namespace, key), value, options);
     }
 

@@ -47,7 +47,7 @@ final class Entries {
 
     WriteResult write(Operation op, Object value, WriteOptions options) {
         if (op.bareRefused()) {
-            return WriteResult.refused(Status.DENIED, 0, Operation.SESSION_REQUIRED_TEXT);
+            return deniedBeforeStart(op, Operation.SESSION_REQUIRED_TEXT);
         }
         String namespace = op.namespace;
         String key = op.key;
@@ -98,6 +98,16 @@ final class Entries {
             return WriteResult.written(step.version());
         }
         return refusedWrite(op, snapshot, step.status(), step.version(), step.message());
+    }
+
+    /**
+     * A write refused before it started — a bare agent id in authenticated mode, a closed, expired or revoked session
+     * (the refusal is already recorded) — is a denial like any other: it fires {@code memory:conflict}.
+     */
+    WriteResult deniedBeforeStart(Operation op, String why) {
+        core.hub.publish(EventType.MEMORY_CONFLICT, op.namespace, op.key, op.agentId, null, "permission_denied",
+                op.now);
+        return WriteResult.refused(Status.DENIED, 0, why);
     }
 
     /** Records a refused write and fires {@code memory:conflict} for the refusals that are conflicts. */

@@ -139,23 +139,41 @@ public final class Delivery<E> extends DeliveryPool.Task {
         return false;
     }
 
+    /**
+     * One turn; or, on a worker the pool retired because this consumer held it too long (a slow or blocked callback),
+     * turns until the consumer has caught up: it has that thread to itself, and the pool's other workers never wait
+     * for it.
+     */
     @Override
     public void run(DeliveryPool.Worker worker) {
-        long c = runBatch(worker, cursor, limit);
-        cursor = c;
-        delivered = c;
-        if (!active) {
-            end();
+        for (;;) {
+            long c = runBatch(worker, cursor, limit);
+            cursor = c;
+            delivered = c;
+            if (!active) {
+                end();
+                return;
+            }
+            if (c < limit && hasNext(c)) {
+                if (worker.retired) {
+                    continue;
+                }
+                pool.submit(this); // the back of the queue: the others get their turn
+                return;
+            }
+            if (worker.retired) {
+                long tail = journal.tail();
+                if (tail > c && hasNext(c)) {
+                    limit = tail;
+                    continue;
+                }
+            }
+            STATE.setVolatile(this, IDLE);
+            // a stop or cut-off that found it SCHEDULED left the ending to its owner
+            if (!active && tryWake()) {
+                pool.submit(this);
+            }
             return;
-        }
-        if (c < limit && hasNext(c)) {
-            pool.submit(this); // the back of the queue: the others get their turn
-            return;
-        }
-        STATE.setVolatile(this, IDLE);
-        // a stop or cut-off that found it SCHEDULED left the ending to its owner
-        if (!active && tryWake()) {
-            pool.submit(this);
         }
     }
 
@@ -175,7 +193,8 @@ public final class Delivery<E> extends DeliveryPool.Task {
         worker.current = this;
         try {
             long start = System.nanoTime();
-            for (int n = 0; n < BATCH && c < until && active && !worker.retired; n++) {
+            worker.beforeTurn();
+            for (int n = 0; n < BATCH && c < until && active; n++) {
                 EventJournal.Envelope e = journal.slot(c);
                 if (e == null || e.seq < c) {
                     break;
@@ -189,7 +208,6 @@ public final class Delivery<E> extends DeliveryPool.Task {
                 }
                 @SuppressWarnings("unchecked")
                 E event = (E) e.event;
-                worker.beforeCall();
                 invoke(event);
                 c++;
                 if ((n & 15) == 15) {
@@ -202,7 +220,6 @@ public final class Delivery<E> extends DeliveryPool.Task {
             if (!active && overflowed && !stopped && !noticeGiven) {
                 noticeGiven = true;
                 delivered = c;
-                worker.beforeCall();
                 invoke(overflowNotice.apply(missed));
             }
         } finally {

@@ -19,17 +19,25 @@ import java.util.concurrent.locks.LockSupport;
  * demand and ended when idle. A hundred subscribers cost a few threads, not a hundred, and a writer never competes
  * with a crowd of runnable delivery threads for the cores.
  *
- * <p>A worker stuck in one callback would hold up everybody else, so a supervisor thread (alive while workers are)
- * retires a worker it finds in the same callback on {@value #STALL_TICKS} consecutive ticks: the worker no longer
- * counts toward {@code maxWorkers}, a replacement starts if there is work, and the stuck one, once its callback
- * returns, hands its consumer back and ends. Unsubscribing interrupts such a callback (see {@link Delivery}).
+ * <p>A worker held by one consumer — a callback stuck in one call, or callbacks so slow that one turn (at most 256 events
+ * or 2 ms of fast ones) lasts — would hold up everybody else. A supervisor thread (alive while workers are) looks at
+ * the workers every {@value #TICK_MILLIS} ms and retires one it finds in the same turn {@value #BLOCKED_TICKS} ticks
+ * running while its thread waits (a callback that sleeps, waits or is blocked on a lock: it uses no core), or
+ * {@value #STALL_TICKS} ticks running whatever its thread does (a callback that computes, or blocks in I/O, which the
+ * JVM shows as running). A retired worker no longer counts toward {@code maxWorkers}, a replacement starts if there
+ * is work, and the retired one keeps that consumer to itself — its own thread — until the consumer has caught up, then
+ * ends. So a slow consumer delays the others once, by about 20 ms when its callbacks wait and 100 ms when they
+ * compute, and not at all while it has a backlog; a worker merely descheduled by a busy machine (running, not waiting)
+ * is left alone for the longer bound. Unsubscribing interrupts such a callback (see {@link Delivery}).
  *
  * <p>Producers do not queue consumers. A worker with nothing queued polls the journals it watches (those with
  * consumers) for consumers whose cursor is below the tail, and queues them; it polls at most every
  * {@value #POLL_NANOS} ns, so that while a writer publishes, consumers take its events in batches instead of reading
  * each one as it is written (two cores touching the same newest cache lines is what slows a writer down, far more than
- * the delivery work itself). A worker that has found nothing for {@link #SPIN_NANOS} (by default) parks; a producer
- * wakes one only when no worker is awake. An event published while a worker is awake waits at most one poll interval.
+ * the delivery work itself). A worker also polls between turns when the last poll is that old, so a consumer with
+ * events joins the queue behind the ones already there, however long the queue stays non-empty. A worker that has
+ * found nothing for {@link #SPIN_NANOS} (by default) parks; a producer wakes one only when no worker is awake. An event
+ * published while a worker is awake waits at most one poll interval, plus the turns queued before it.
  *
  * <p>Invariants:
  * <ul>
@@ -56,8 +64,12 @@ public final class DeliveryPool {
     public static final int DEFAULT_WORKERS = Integer.getInteger("sharedmemory.deliveryThreads",
             Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    public static final int STALL_TICKS = 2;
+    static final int TICK_MILLIS = 10;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+    /** Ticks in one turn, its thread waiting at each, after which a worker is retired. */
+    static final int BLOCKED_TICKS = 2;
+    /** Ticks in one turn, whatever its thread does, after which a worker is retired. */
+    public static final int STALL_TICKS = 10;
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a worker with nothing to do keeps polling before it parks. */
     public static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("sharedmemory.deliverySpinMicros", 200));
@@ -243,13 +255,14 @@ public final class DeliveryPool {
         }
     }
 
-    private void retire(Worker w, Delivery<?> stuckIn) {
+    private void retire(Worker w, Delivery<?> stuckIn, int ticks) {
         w.retired = true;
         live.decrementAndGet();
         addAwake(-1);
-        w.thread.setName(w.thread.getName() + " (retired: stuck in a callback of " + stuckIn + ")");
-        LOG.log(Level.WARNING, "{0}: a callback of {1} has not returned for {2} ms; delivery goes on without it",
-                name, stuckIn, TimeUnit.NANOSECONDS.toMillis(TICK_NANOS * STALL_TICKS));
+        w.thread.setName(w.thread.getName() + " (retired: held by " + stuckIn + ")");
+        LOG.log(Level.WARNING, "{0}: {1} has held a delivery thread for {2} ms (a slow or blocked callback); it keeps "
+                + "that thread until it catches up, and the others are served without it", name, stuckIn,
+                TimeUnit.NANOSECONDS.toMillis(TICK_NANOS * ticks));
         if (!queue.isEmpty() || awake() == 0) {
             ensureWorker();
         }
@@ -277,14 +290,14 @@ public final class DeliveryPool {
     }
 
     /**
-     * One delivery thread. {@code lastPoll} is its own; {@code seenCalls} and {@code stalledTicks} are the supervisor's.
+     * One delivery thread. {@code lastPoll} is its own; {@code seenTurns} and {@code stalledTicks} are the supervisor's.
      */
     public final class Worker implements Runnable {
-        private static final VarHandle CALLS;
+        private static final VarHandle TURNS;
 
         static {
             try {
-                CALLS = MethodHandles.lookup().findVarHandle(Worker.class, "calls", long.class);
+                TURNS = MethodHandles.lookup().findVarHandle(Worker.class, "turns", long.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -294,34 +307,42 @@ public final class DeliveryPool {
         volatile boolean retired;
         /** The consumer whose batch this worker runs, or null. */
         volatile Delivery<?> current;
-        /** Callbacks started; written with release semantics by the worker, read by the supervisor. */
+        /** Turns started; written with release semantics by the worker, read by the supervisor. */
         @SuppressWarnings("unused")
-        private long calls;
-        private long seenCalls = -1;
+        private long turns;
+        private long seenTurns = -1;
         /** When this worker last polled the journals; its own. */
         private long lastPoll;
         private int stalledTicks;
+        private int blockedTicks;
 
         Worker(String threadName) {
             this.thread = new Thread(this, threadName);
             this.thread.setDaemon(true);
         }
 
-        /** Called by the worker before each callback. */
-        void beforeCall() {
-            CALLS.setRelease(this, (long) CALLS.getOpaque(this) + 1);
+        /** Called by the worker before each turn of a consumer. */
+        void beforeTurn() {
+            TURNS.setRelease(this, (long) TURNS.getOpaque(this) + 1);
         }
 
         private void check() {
             Delivery<?> d = current;
-            long c = (long) CALLS.getAcquire(this);
-            if (d == null || retired || c != seenCalls) {
-                seenCalls = c;
+            long c = (long) TURNS.getAcquire(this);
+            if (d == null || retired || c != seenTurns) {
+                seenTurns = c;
                 stalledTicks = 0;
+                blockedTicks = 0;
                 return;
             }
+            Thread.State state = thread.getState();
+            boolean waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
+                    || state == Thread.State.BLOCKED;
+            blockedTicks = waiting ? blockedTicks + 1 : 0;
             if (++stalledTicks >= STALL_TICKS) {
-                retire(this, d);
+                retire(this, d, stalledTicks);
+            } else if (blockedTicks >= BLOCKED_TICKS) {
+                retire(this, d, blockedTicks);
             }
         }
 
@@ -336,6 +357,12 @@ public final class DeliveryPool {
                         if (retired) {
                             counted = false; // retire() took it out of live
                             return;
+                        }
+                        long now = System.nanoTime();
+                        if (now - lastPoll >= POLL_NANOS) {
+                            // a consumer with events joins the queue behind those already in it
+                            lastPoll = now;
+                            poll();
                         }
                         continue;
                     }

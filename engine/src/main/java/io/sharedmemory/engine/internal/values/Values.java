@@ -12,6 +12,14 @@ import java.util.function.BiConsumer;
 /**
  * Turns a caller's value into an immutable JSON-like snapshot, or says precisely why it cannot.
  * Only exact JDK classes are accepted for scalars: a subclass of {@code BigInteger} could be mutable.
+ *
+ * <p>What the size limit counts is an estimate of the JSON text of the value: strings by their length, big numbers
+ * by their digits as written in plain notation (so that neither 2^10 000 000 nor 1E+10000000 slips in as "a number"),
+ * containers by their punctuation. A map is copied with its keys checked to be distinct unless its class is one of the
+ * JDK's that hold each key once by {@code equals} (a wrapper, a comparator-ordered or a foreign map may not); a map or
+ * list that claims more elements than the limit could hold is refused before anything is allocated for it. Strings
+ * (values and map keys) must be well-formed UTF-16: an unpaired surrogate is refused, as in names, because no store
+ * that writes UTF-8 (a file, the network) could keep it.
  */
 public final class Values {
     private Values() {
@@ -26,6 +34,10 @@ public final class Values {
             if (((String) value).length() + 2L > maxBytes) {
                 throw new InvalidValueException("Invalid value: larger than the limit of " + maxBytes
                         + " bytes (estimated JSON size)");
+            }
+            int bad = unpairedSurrogate((String) value);
+            if (bad >= 0) {
+                throw new InvalidValueException("Invalid value: unpaired surrogate at index " + bad);
             }
             return value;
         }
@@ -52,13 +64,16 @@ public final class Values {
      * again, or finds the error and says where it is.
      */
     private static JsonMap flatMap(Map<?, ?> m, long maxBytes) {
-        // a JDK map holds each key once by equals, except IdentityHashMap; a foreign one may not
-        if (m.getClass().getClassLoader() != null || m instanceof java.util.IdentityHashMap) {
+        if (!holdsKeysOnce(m)) {
             return null;
         }
         FlatCopy copy;
         try {
-            copy = new FlatCopy(m.size());
+            int n = m.size();
+            if (n < 0 || MIN_ENTRY_BYTES * n > maxBytes) {
+                return null;
+            }
+            copy = new FlatCopy(n);
             // forEach, not an entry iterator: the JDK maps hand over each key and value straight from their nodes
             m.forEach(copy);
         } catch (RuntimeException e) {
@@ -86,7 +101,7 @@ public final class Values {
             if (!flat) {
                 return;
             }
-            if (i == kv.length || !(k instanceof String ks)) {
+            if (i == kv.length || !(k instanceof String ks) || unpairedSurrogate(ks) >= 0) {
                 flat = false;
                 return;
             }
@@ -95,6 +110,10 @@ public final class Values {
             if (c == null) {
                 bytes = 4;
             } else if (c == String.class) {
+                if (unpairedSurrogate((String) v) >= 0) {
+                    flat = false;
+                    return;
+                }
                 bytes = ((String) v).length() + 2L;
             } else if (c == Integer.class || c == Long.class) {
                 bytes = 20;
@@ -151,6 +170,75 @@ public final class Values {
         }
         if (v instanceof Boolean) {
             return 5;
+        }
+        return numberBytes(v);
+    }
+
+    /** The least an entry of a map adds to the estimate: its key's quotes, colon and comma, and a null value. */
+    private static final long MIN_ENTRY_BYTES = 8;
+    /**
+     * Containers this large are checked against the limit by their claimed size before anything is allocated for
+     * them (one whose size() lies could otherwise ask for gigabytes); smaller ones are refused by the copy itself.
+     */
+    private static final int PRECHECK = 4096;
+    /** The least an element of a list adds: its comma and a null. */
+    private static final long MIN_ELEMENT_BYTES = 5;
+    private static final double DIGITS_PER_BIT = 0.30103;
+    private static final java.util.Set<Class<?>> KEYS_ONCE = java.util.Set.copyOf(new java.util.HashSet<>(
+            java.util.List.of(java.util.HashMap.class, java.util.LinkedHashMap.class,
+                    java.util.concurrent.ConcurrentHashMap.class, JsonMap.class, Map.of().getClass(),
+                    Map.of("a", 1).getClass(), Map.of("a", 1, "b", 2).getClass(),
+                    java.util.Collections.emptyMap().getClass(),
+                    java.util.Collections.singletonMap("a", 1).getClass())));
+
+    /**
+     * Whether the map's class holds each key once by {@code equals}: the JDK's hash maps and immutable maps, and the
+     * sorted ones in the natural order of their keys. A wrapper (an unmodifiable view of an IdentityHashMap), a
+     * comparator that never answers 0, or a foreign class may hold equal keys twice.
+     */
+    private static boolean holdsKeysOnce(Map<?, ?> m) {
+        Class<?> c = m.getClass();
+        if (KEYS_ONCE.contains(c)) {
+            return true;
+        }
+        if (c == java.util.TreeMap.class) {
+            return ((java.util.TreeMap<?, ?>) m).comparator() == null;
+        }
+        if (c == java.util.concurrent.ConcurrentSkipListMap.class) {
+            return ((java.util.concurrent.ConcurrentSkipListMap<?, ?>) m).comparator() == null;
+        }
+        return false;
+    }
+
+    /** @return the index of the first unpaired surrogate of s, or -1 */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The estimated length of a number's JSON text: 20 for the fixed-size integers, 24 for doubles and floats, the
+     * plain-notation digits of a big one (from its bit length, without printing it).
+     */
+    private static long numberBytes(Object v) {
+        if (v instanceof BigInteger b) {
+            return Math.max(20, (long) (b.bitLength() * DIGITS_PER_BIT) + 2);
+        }
+        if (v instanceof BigDecimal d) {
+            long digits = (long) (d.unscaledValue().bitLength() * DIGITS_PER_BIT) + 1;
+            long scale = d.scale();
+            // plain notation: trailing zeros for a negative scale, leading "0." and zeros for a large one
+            long plain = scale <= 0 ? digits - scale : Math.max(digits, scale) + 2;
+            return Math.max(20, plain + 1);
         }
         return v instanceof Double || v instanceof Float ? 24 : 20;
     }
@@ -212,6 +300,11 @@ public final class Values {
             Class<?> c = v.getClass();
             if (c == String.class) {
                 add(((String) v).length() + 2L);
+                int bad = unpairedSurrogate((String) v);
+                if (bad >= 0) {
+                    throw new InvalidValueException("Invalid value at " + where() + ": unpaired surrogate at index "
+                            + bad);
+                }
                 return v;
             }
             if (c == Boolean.class) {
@@ -220,7 +313,7 @@ public final class Values {
             }
             if (c == Integer.class || c == Long.class || c == Short.class || c == Byte.class
                     || c == BigInteger.class || c == BigDecimal.class) {
-                add(20);
+                add(numberBytes(v));
                 return v;
             }
             if (c == Double.class || c == Float.class) {
@@ -296,6 +389,10 @@ public final class Values {
             long start = total;
             add(2);
             int n = m.size();
+            if (n < 0 || n > PRECHECK && MIN_ENTRY_BYTES * n > maxBytes - total) {
+                throw new InvalidValueException("Invalid value at " + where() + ": the map says it holds " + n
+                        + " entries, more than the limit of " + maxBytes + " bytes (estimated JSON size) allows");
+            }
             Object[] kv = new Object[2 * n];
             int i = 0;
             int deepest = 0;
@@ -311,6 +408,11 @@ public final class Values {
                                 + " is not a String");
                     }
                     add(ks.length() + 4L);
+                    int bad = unpairedSurrogate(ks);
+                    if (bad >= 0) {
+                        throw new InvalidValueException("Invalid value at " + where() + ": map key with an unpaired "
+                                + "surrogate at index " + bad);
+                    }
                     kv[2 * i] = ks;
                     at(ks);
                     kv[2 * i + 1] = copy(e.getValue());
@@ -325,9 +427,7 @@ public final class Values {
             if (i != n) {
                 throw changed("map");
             }
-            // the JDK's maps hold each key once by equals, except IdentityHashMap; a foreign map may not
-            if (n > 1 && (m instanceof java.util.IdentityHashMap || m.getClass().getClassLoader() != null)
-                    && distinctKeys(kv) != n) {
+            if (n > 1 && !holdsKeysOnce(m) && distinctKeys(kv) != n) {
                 throw new InvalidValueException("Invalid value at " + where() + ": the map has equal keys twice");
             }
             leave();
@@ -349,6 +449,11 @@ public final class Values {
             add(2);
             Object[] elements;
             try {
+                int n = l.size();
+                if (n < 0 || n > PRECHECK && MIN_ELEMENT_BYTES * n > maxBytes - total) {
+                    throw new InvalidValueException("Invalid value at " + where() + ": the list says it holds " + n
+                            + " elements, more than the limit of " + maxBytes + " bytes (estimated JSON size) allows");
+                }
                 elements = l.toArray();
             } catch (ConcurrentModificationException ex) {
                 throw changed("list");
