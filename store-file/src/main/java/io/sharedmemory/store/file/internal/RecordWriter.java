@@ -4,9 +4,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -20,12 +18,11 @@ import java.util.zip.CRC32C;
 final class RecordWriter implements DataOutput {
     static final int FRAME = 8;
     private static final int KEEP = 1 << 20;
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final ThreadLocal<RecordWriter> LOCAL = ThreadLocal.withInitial(RecordWriter::new);
 
     private byte[] buf = new byte[256];
+    /** The same array, for its multi-byte puts (one wide store each; big-endian, ByteBuffer's default). */
+    private ByteBuffer view = ByteBuffer.wrap(buf);
     private int pos;
     private final CRC32C crc = new CRC32C();
 
@@ -49,11 +46,11 @@ final class RecordWriter implements DataOutput {
     /** Frames the record: its length and checksum in front. @return the record's size in bytes */
     int finish() {
         int length = pos - FRAME;
-        INT.set(buf, 0, length);
+        view.putInt(0, length);
         crc.reset();
         crc.update(buf, 0, 4);
         crc.update(buf, FRAME, length);
-        INT.set(buf, 4, (int) crc.getValue());
+        view.putInt(4, (int) crc.getValue());
         return pos;
     }
 
@@ -68,6 +65,7 @@ final class RecordWriter implements DataOutput {
     private void ensure(int more) {
         if (pos + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length << 1, pos + more));
+            view = ByteBuffer.wrap(buf);
         }
     }
 
@@ -88,7 +86,7 @@ final class RecordWriter implements DataOutput {
             }
             buf[pos++] = (byte) c;
         }
-        INT.set(buf, start, n);
+        view.putInt(start, n);
     }
 
     @Override
@@ -122,7 +120,7 @@ final class RecordWriter implements DataOutput {
     @Override
     public void writeShort(int v) {
         ensure(2);
-        SHORT.set(buf, pos, (short) v);
+        view.putShort(pos, (short) v);
         pos += 2;
     }
 
@@ -134,14 +132,14 @@ final class RecordWriter implements DataOutput {
     @Override
     public void writeInt(int v) {
         ensure(4);
-        INT.set(buf, pos, v);
+        view.putInt(pos, v);
         pos += 4;
     }
 
     @Override
     public void writeLong(long v) {
         ensure(8);
-        LONG.set(buf, pos, v);
+        view.putLong(pos, v);
         pos += 8;
     }
 
