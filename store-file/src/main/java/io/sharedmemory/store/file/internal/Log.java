@@ -426,7 +426,8 @@ final class Log {
             for (Segment s : done) {
                 s.file.close();
             }
-            return Math.max(reached, target);
+            // at least the target: the caller appended up to it, before the segments were read under the lock
+            return reached;
         } finally {
             flushLock.unlock();
         }
