@@ -25,16 +25,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Snapshot and rename, step by step ({@code SYNC}, on a {@link SimulatedDisk}): a failure injected at each step leaves
- * the store working and loses nothing (the previous snapshot and the log stay in place; only a failed force of the log
- * stops the store, as every failed force does); a power loss at each step loses nothing acknowledged; and the next
- * snapshot, once the disk behaves, succeeds and leaves one snapshot and no temporary file.
+ * Snapshot and rename, step by step (on a {@link SimulatedDisk}): a failure injected at each step leaves the store
+ * working and loses nothing (the previous snapshot and the log stay in place; only a failed force of the log stops the
+ * store, as every failed force does); a power loss at each step loses nothing acknowledged ({@code SYNC}; with
+ * {@code BATCHED}, for the log's force, leaves a prefix); and the next snapshot, once the disk behaves, succeeds and
+ * leaves one snapshot and no temporary file.
  */
 class FileStore_SnapshotStepsTest {
     private static final Path DIR = Path.of("/simulated/snapshots");
 
-    /** A step of the snapshot: which operation on which file. */
-    record Step(String name, SimulatedDisk.Op op, BiPredicate<SimulatedDisk.Op, Path> matches) {
+    /**
+     * A step of the snapshot: which operation on which file. The log's force happens only when something is not forced
+     * yet: with {@code BATCHED} (every other step runs with {@code SYNC}, where everything acknowledged is forced).
+     */
+    record Step(String name, SimulatedDisk.Op op, Durability durability, BiPredicate<SimulatedDisk.Op, Path> matches) {
         @Override
         public String toString() {
             return name;
@@ -43,10 +47,10 @@ class FileStore_SnapshotStepsTest {
 
     static Stream<Arguments> steps() {
         return Stream.of(
-                step("make the segment the log goes on in", SimulatedDisk.Op.CREATE_SEGMENT, ".seg"),
                 step("create the temporary file", SimulatedDisk.Op.CREATE, ".tmp"),
                 step("write the temporary file", SimulatedDisk.Op.WRITE, ".tmp"),
-                step("force the log before the snapshot", SimulatedDisk.Op.SEGMENT_FORCE, ".seg"),
+                new Step("force the log before the snapshot", SimulatedDisk.Op.SEGMENT_FORCE, Durability.BATCHED,
+                        (o, p) -> o == SimulatedDisk.Op.SEGMENT_FORCE),
                 step("force the temporary file", SimulatedDisk.Op.FORCE, ".tmp"),
                 step("rename it into place", SimulatedDisk.Op.MOVE, ".tmp"),
                 afterRename("force the directory", SimulatedDisk.Op.FORCE_DIRECTORY),
@@ -57,29 +61,54 @@ class FileStore_SnapshotStepsTest {
     /** The step on the first operation of its kind after the rename. */
     private static Step afterRename(String name, SimulatedDisk.Op op) {
         boolean[] renamed = {false};
-        return new Step(name, op, (o, p) -> {
+        return new Step(name, op, Durability.SYNC, (o, p) -> {
             renamed[0] |= o == SimulatedDisk.Op.MOVE;
             return renamed[0] && o == op;
         });
     }
 
     private static Step step(String name, SimulatedDisk.Op op, String suffix) {
-        return new Step(name, op, (o, p) -> o == op && p.toString().endsWith(suffix));
+        return new Step(name, op, Durability.SYNC, (o, p) -> o == op && p.toString().endsWith(suffix));
     }
 
     private static FileStore store(SimulatedDisk disk) {
-        return FileStore.builder(DIR).durability(Durability.SYNC).segmentSize(64 << 10)
+        return store(disk, Durability.SYNC);
+    }
+
+    private static FileStore store(SimulatedDisk disk, Durability durability) {
+        return FileStore.builder(DIR).durability(durability).segmentSize(64 << 10)
                 .syncInterval(Duration.ofHours(1)).snapshotAfterBytes(1L << 40).disk(disk).build();
     }
 
     private static void write(FileStore s, Map<String, Object> expected, int from, int to) {
         EntryTable t = s.entries("ns");
         for (int i = from; i < to; i++) {
-            String key = "k" + i % 700;
-            MemoryEntry e = MemoryEntry.of("value " + i, "agent", i, 1, Map.of(), MemoryEntry.NO_EXPIRY);
-            t.apply(key, cur -> Decision.put(e), null);
-            expected.put(key, e.value());
+            MemoryEntry e = entry(i);
+            t.apply(key(i), cur -> Decision.put(e), null);
+            expected.put(key(i), e.value());
         }
+    }
+
+    private static String key(int i) {
+        return "k" + i % 700;
+    }
+
+    private static MemoryEntry entry(int i) {
+        return MemoryEntry.of("value " + i, "agent", i, 1, Map.of(), MemoryEntry.NO_EXPIRY);
+    }
+
+    /** For BATCHED, whose power loss takes what was not forced: the state is that after some n ≥ lowest writes. */
+    private static void assertPrefix(Map<String, Object> found, int lowest, int highest) {
+        Map<String, Object> state = new TreeMap<>();
+        for (int n = 0; n <= highest; n++) {
+            if (n >= lowest && state.equals(found)) {
+                return;
+            }
+            if (n < highest) {
+                state.put(key(n), entry(n).value());
+            }
+        }
+        throw new AssertionError("not the state after " + lowest + " to " + highest + " writes: " + found);
     }
 
     private static Map<String, Object> read(SimulatedDisk disk) {
@@ -102,7 +131,7 @@ class FileStore_SnapshotStepsTest {
     @MethodSource("steps")
     void aFailureAtEachStep_losesNothing(Step step) {
         SimulatedDisk disk = new SimulatedDisk();
-        FileStore s = store(disk);
+        FileStore s = store(disk, step.durability());
         s.open(new TestStoreContext());
         s.addNamespace("ns", NamespaceConfig.defaults());
         Map<String, Object> expected = new TreeMap<>();
@@ -139,11 +168,8 @@ class FileStore_SnapshotStepsTest {
         SimulatedDisk crash = disk.processCrash();
         s.close();
         if (logForce) {
-            // the writes were acknowledged (forced) before the failure; what the failed force held may be lost
-            Map<String, Object> after = read(power);
-            for (Map.Entry<String, Object> e : expected.entrySet()) {
-                assertEquals(e.getValue(), after.get(e.getKey()), e.getKey());
-            }
+            // BATCHED: what the failed force held may be lost to a power loss, the first snapshot's state not
+            assertPrefix(read(power), 2_000, 4_000);
         } else {
             assertEquals(expected, read(power), "after a power loss");
         }
@@ -154,7 +180,7 @@ class FileStore_SnapshotStepsTest {
     @MethodSource("steps")
     void aPowerLossAtEachStep_losesNothingAcknowledged(Step step) {
         SimulatedDisk disk = new SimulatedDisk();
-        FileStore s = store(disk);
+        FileStore s = store(disk, step.durability());
         s.open(new TestStoreContext());
         s.addNamespace("ns", NamespaceConfig.defaults());
         Map<String, Object> expected = new TreeMap<>();
@@ -171,7 +197,11 @@ class FileStore_SnapshotStepsTest {
         assertTrue(s.snapshot());
         s.close();
         assertNotNull(image.get(), "the step was reached");
-        assertEquals(expected, read(image.get()));
+        if (step.durability() == Durability.SYNC) {
+            assertEquals(expected, read(image.get()), "nothing acknowledged is lost");
+        } else {
+            assertPrefix(read(image.get()), 2_000, 4_000);
+        }
         assertFalse(expected.isEmpty());
     }
 }

@@ -127,12 +127,17 @@ final class Log {
     }
 
     static long number(String name, String prefix, String suffix) {
-        if (name.length() != prefix.length() + 16 + suffix.length() || !name.startsWith(prefix)
+        return number(name, prefix, suffix, 16);
+    }
+
+    /** @return the number of {@code digits} digits between prefix and suffix, or -1 */
+    static long number(String name, String prefix, String suffix, int digits) {
+        if (name.length() != prefix.length() + digits + suffix.length() || !name.startsWith(prefix)
                 || !name.endsWith(suffix)) {
             return -1;
         }
         try {
-            return Long.parseLong(name.substring(prefix.length(), prefix.length() + 16));
+            return Long.parseLong(name.substring(prefix.length(), prefix.length() + digits));
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -236,33 +241,60 @@ final class Log {
     }
 
     /**
-     * Under the lock: seals the current segment and moves to the next, which is made if none was prepared. With
-     * {@code record} 0 (a snapshot's cut) a failure to make the segment changes nothing and does not stop the log.
+     * Under the lock: seals the current segment and moves to the next. A segment prepared in the background is used
+     * when there is one; otherwise this writer makes it, without holding the lock, so that writers whose records still
+     * fit in the current segment go on meanwhile (those that need the next one wait for it).
      */
     private void roll(int record) {
         int need = HEADER + record + SEAL_BYTES;
-        while (preparing) {
-            preparation.awaitUninterruptibly();
-        }
-        Segment s = next;
-        next = null;
-        if (s != null && s.file.size() < need) {
-            discard(s);
-            nextNumber = s.number;
-            s = null;
-        }
-        if (s == null) {
+        for (;;) {
+            while (preparing) {
+                preparation.awaitUninterruptibly();
+            }
+            refuseIfStopped();
+            if (offset + record <= current.file.size() - SEAL_BYTES) {
+                return; // another writer moved the log on meanwhile
+            }
+            Segment s = next;
+            if (s != null && s.file.size() >= need) {
+                next = null;
+                sealTowards(s);
+                return;
+            }
+            if (s != null) {
+                next = null;
+                discard(s);
+                nextNumber = s.number;
+            }
             long number = nextNumber;
+            preparing = true;
+            Segment made = null;
+            Exception failure = null;
+            lock.unlock();
             try {
-                s = create(number, Math.max(segmentSize, need));
+                made = create(number, Math.max(segmentSize, need));
             } catch (IOException | RuntimeException e) {
-                StoreException failure = new StoreException("Cannot create the log segment "
-                        + directory.resolve(segmentName(number)) + ": " + e, e, false);
-                // a writer that needs the segment cannot go on: the store stops; a snapshot's cut just fails
-                throw record > 0 ? stop(failure) : failure;
+                failure = e;
+            } finally {
+                lock.lock();
+                preparing = false;
+                preparation.signalAll();
+            }
+            if (failure != null) {
+                throw stop(new StoreException("Cannot create the log segment " + directory.resolve(segmentName(number))
+                        + ": " + failure, failure, false));
             }
             nextNumber = number + 1;
+            if (closed) {
+                discard(made);
+                refuseIfStopped();
+            }
+            next = made;
         }
+    }
+
+    /** Under the lock: writes the SEAL naming {@code s} at the end of the current segment, and moves on to it. */
+    private void sealTowards(Segment s) {
         RecordWriter seal = Records.seal(new RecordWriter(), s.number);
         seal.finish();
         try {
@@ -337,21 +369,29 @@ final class Log {
         }
     }
 
+    /** Where the log stands: the end of the last record appended, and the bytes appended since it was opened. */
+    record Mark(long position, long bytes) {
+    }
+
     /**
-     * Starts a new segment now (for a snapshot: everything before it is in earlier segments).
-     *
-     * @return the number of the new segment
-     * @throws StoreException when the log is stopped, closed, or the segment cannot be made
+     * @return where the log stands now (for a snapshot: every change committed before this moment is in the log
+     *         before the position)
      */
-    long cut() {
+    Mark mark() {
         lock.lock();
         try {
-            refuseIfStopped();
-            roll(0);
-            return current.number;
+            return new Mark(appended, appendedBytes);
         } finally {
             lock.unlock();
         }
+    }
+
+    static long segmentOf(long position) {
+        return position >>> 32;
+    }
+
+    static int offsetOf(long position) {
+        return (int) position;
     }
 
     /**

@@ -36,11 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       log before its end.</li>
  *   <li>Namespace operations are serialized by {@code namespaceLock}; the engine calls them with no step of the
  *       namespace running.</li>
- *   <li>A snapshot: cut the log (a new segment: every change before the cut is in earlier segments), write the state
- *       to a temporary file, force the log up to where it stands then (so every change the snapshot may hold is on the
- *       device before the snapshot is), force the file, rename it into place, force the directory; only then are
- *       the segments before the cut and the older snapshots deleted. A failure at any step leaves the previous
- *       snapshot and every segment it needs in place.</li>
+ *   <li>A snapshot: note where the log stands (its cut: every change committed before it is in the log before it),
+ *       write the state to a temporary file, force the log up to where it stands then (so every change the snapshot
+ *       may hold is on the device before the snapshot is), force the file, rename it into place, force the
+ *       directory; only then are the segments before the cut's segment and the older snapshots deleted. A failure at
+ *       any step leaves the previous snapshot and every segment it needs in place.</li>
  * </ul>
  */
 public final class OpenStore {
@@ -260,7 +260,7 @@ public final class OpenStore {
     private boolean snapshotDue() {
         long bytes = logBytes();
         return bytes >= Math.max(settings.snapshotAfterBytes(), snapshotBytes)
-                || log.currentSegment() - Math.max(snapshotCut, 1) >= SNAPSHOT_AFTER_SEGMENTS && bytes > 0;
+                || log.currentSegment() - Math.max(Log.segmentOf(snapshotCut), 1) >= SNAPSHOT_AFTER_SEGMENTS && bytes > 0;
     }
 
     // ---------------------------------------------------------------- namespaces
@@ -354,15 +354,9 @@ public final class OpenStore {
         if (closing || log.stopped() != null) {
             return false;
         }
-        long cut;
-        long bytesAtCut;
-        try {
-            bytesAtCut = log.appendedBytes();
-            cut = log.cut();
-        } catch (StoreException e) {
-            snapshotFailure = e.getMessage();
-            return false;
-        }
+        Log.Mark mark = log.mark();
+        long cut = mark.position();
+        long bytesAtCut = mark.bytes();
         Path temp = directory.resolve(Snapshots.tempName(cut));
         Path target = directory.resolve(Snapshots.name(cut));
         long created = System.currentTimeMillis();
@@ -482,8 +476,8 @@ public final class OpenStore {
         try {
             for (String name : disk.list(directory)) {
                 long segment = Log.segmentNumber(name);
-                long snapshot = Log.number(name, "snapshot-", Recovery.SNAPSHOT_SUFFIX);
-                if (segment >= 0 && segment < cut || snapshot >= 0 && snapshot < cut) {
+                long snapshot = Snapshots.cut(name, Recovery.SNAPSHOT_SUFFIX);
+                if (segment >= 0 && segment < Log.segmentOf(cut) || snapshot >= 0 && snapshot < cut) {
                     disk.delete(directory.resolve(name));
                 }
             }
@@ -507,7 +501,7 @@ public final class OpenStore {
                 : "BATCHED: a change is acknowledged once it is handed to the operating system, and forced every "
                         + settings.syncInterval().toMillis() + " ms; a crash of the process loses nothing "
                         + "acknowledged, a power loss at most the last interval");
-        long segments = log.currentSegment() - Math.max(snapshotCut, 1) + 1;
+        long segments = log.currentSegment() - Math.max(Log.segmentOf(snapshotCut), 1) + 1;
         d.put("log", logBytes() + " bytes since the last snapshot, in " + segments + " segment"
                 + (segments == 1 ? "" : "s"));
         d.put("last snapshot", snapshotCut == 0 ? "none yet"

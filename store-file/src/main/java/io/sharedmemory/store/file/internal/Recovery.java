@@ -111,23 +111,28 @@ final class Recovery {
         TreeMap<Long, Path> snapshots = new TreeMap<>();
         TreeMap<Long, Path> segments = new TreeMap<>();
         for (String name : disk.list(directory)) {
-            long s = Log.number(name, "snapshot-", SNAPSHOT_SUFFIX);
+            long s = Snapshots.cut(name, SNAPSHOT_SUFFIX);
             long g = Log.segmentNumber(name);
             if (s >= 0) {
                 snapshots.put(s, directory.resolve(name));
             } else if (g >= 0) {
                 segments.put(g, directory.resolve(name));
                 result.highestSegment = Math.max(result.highestSegment, g);
-            } else if (Log.number(name, "snapshot-", TEMP_SUFFIX) >= 0) {
+            } else if (Snapshots.cut(name, TEMP_SUFFIX) >= 0) {
                 // a snapshot that was never completed: the log still holds everything it would have
                 result.obsolete.add(directory.resolve(name));
             }
         }
         long from = 1;
+        int offset = Log.HEADER;
         if (!snapshots.isEmpty()) {
             Map.Entry<Long, Path> newest = snapshots.lastEntry();
             loadSnapshot(newest.getValue(), newest.getKey());
-            from = newest.getKey();
+            from = Log.segmentOf(newest.getKey());
+            offset = Log.offsetOf(newest.getKey());
+            if (from < 1 || offset < Log.HEADER) {
+                throw damage(newest.getValue(), 0, "the snapshot names no position in the log: " + newest.getKey());
+            }
             snapshots.headMap(newest.getKey()).values().forEach(result.obsolete::add);
             segments.headMap(from).values().forEach(result.obsolete::add);
             result.highestSegment = Math.max(result.highestSegment, from);
@@ -136,7 +141,7 @@ final class Recovery {
         if (replayed.isEmpty()) {
             if (!snapshots.isEmpty()) {
                 throw damage(directory.resolve(Log.segmentName(from)), 0, "the segment the snapshot "
-                        + result.snapshot.getFileName() + " was cut at is missing");
+                        + result.snapshot.getFileName() + " was cut in is missing");
             }
             return result;
         }
@@ -144,10 +149,10 @@ final class Recovery {
             throw damage(replayed.firstEntry().getValue(), 0, snapshots.isEmpty()
                     ? "the log starts at segment " + replayed.firstKey() + ", and no snapshot holds what came before it"
                     : "the log goes on at segment " + replayed.firstKey() + ", but the snapshot "
-                            + result.snapshot.getFileName() + " was cut at segment " + from);
+                            + result.snapshot.getFileName() + " was cut in segment " + from);
         }
         long watermark = watermark(replayed);
-        replay(replayed, watermark);
+        replay(replayed, watermark, offset);
         return result;
     }
 
@@ -175,7 +180,8 @@ final class Recovery {
         return w;
     }
 
-    private void replay(TreeMap<Long, Path> segments, long watermark) throws IOException {
+    /** Replays the segments in order, the first from {@code offset} (where the snapshot was cut). */
+    private void replay(TreeMap<Long, Path> segments, long watermark, int offset) throws IOException {
         List<Map.Entry<Long, Path>> list = new ArrayList<>(segments.entrySet());
         Replayer visitor = new Replayer();
         for (int k = 0; k < list.size(); k++) {
@@ -184,7 +190,7 @@ final class Recovery {
             result.logSegments++;
             result.tail = path;
             try (Disk.ReadFile f = disk.openRead(path)) {
-                FrameReader r = new FrameReader(f, Log.HEADER, BUFFER);
+                FrameReader r = new FrameReader(f, k == 0 ? offset : Log.HEADER, BUFFER);
                 String headerWhy = checkHeader(f, number);
                 if (headerWhy != null) {
                     if (Log.position(number, 0) < watermark) {

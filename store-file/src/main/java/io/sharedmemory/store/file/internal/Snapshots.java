@@ -9,9 +9,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The snapshot file's name and header. A snapshot {@code snapshot-<cut>.snap} holds the whole state as it was at
- * some moment after the log was cut at segment {@code cut} (a 32-byte header: magic, cut, creation time, checksum;
- * then a SNAP_NS record per namespace followed by a PUT per entry, then SNAP_END with the counts); recovery loads it
- * and replays the log from segment {@code cut} on. It is written as {@code snapshot-<cut>.tmp}, forced, and renamed.
+ * some moment after the log stood at position {@code cut} (19 digits: {@code segment << 32 | offset}; a 32-byte header:
+ * magic, cut, creation time, checksum; then a SNAP_NS record per namespace followed by a PUT per entry, then SNAP_END
+ * with the counts); recovery loads it and replays the log from that position on. It is written as
+ * {@code snapshot-<cut>.tmp}, forced, and renamed.
  */
 final class Snapshots {
     static final int HEADER = 32;
@@ -22,12 +23,19 @@ final class Snapshots {
     private Snapshots() {
     }
 
+    static final int DIGITS = 19;
+
     static String name(long cut) {
-        return String.format("snapshot-%016d%s", cut, Recovery.SNAPSHOT_SUFFIX);
+        return String.format("snapshot-%019d%s", cut, Recovery.SNAPSHOT_SUFFIX);
     }
 
     static String tempName(long cut) {
-        return String.format("snapshot-%016d%s", cut, Recovery.TEMP_SUFFIX);
+        return String.format("snapshot-%019d%s", cut, Recovery.TEMP_SUFFIX);
+    }
+
+    /** @return the cut in a snapshot's (or its temporary file's) name, or -1 */
+    static long cut(String name, String suffix) {
+        return Log.number(name, "snapshot-", suffix, DIGITS);
     }
 
     static byte[] header(long cut, long createdMillis) {
@@ -52,7 +60,7 @@ final class Snapshots {
             return "the snapshot's header checksum does not match";
         }
         long in = (long) LONG.get(h, 8);
-        return in == cut ? null : "the header says the snapshot was cut at segment " + in + ", its name says " + cut;
+        return in == cut ? null : "the header says the snapshot was cut at position " + in + ", its name says " + cut;
     }
 
     static long created(byte[] h) {
