@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.jar.JarFile;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +59,8 @@ class KarafFeatures_BootTest {
      * file under {@code src/test/karaf/etc/}, copied into Karaf's {@code etc/} before the first start.
      */
     private static final List<String> FEATURES =
-            List.of("sharedmemory", "sharedmemory-eventadmin", "sharedmemory-shell", "sharedmemory-example");
+            List.of("sharedmemory", "sharedmemory-file", "sharedmemory-eventadmin", "sharedmemory-shell",
+                    "sharedmemory-example");
 
     private static final List<String> BUILT_IN_STRATEGIES =
             List.of("latest-wins", "first-wins", "merge", "version", "custom");
@@ -125,11 +127,15 @@ class KarafFeatures_BootTest {
             if (url.startsWith("mvn:io.sharedmemory/")) {
                 String[] gav = url.substring("mvn:".length()).split("/");
                 String artifact = gav[1];
-                ourBundles.add("io.sharedmemory." + artifact.substring("sharedmemory-".length()));
                 Path jar = REPO.resolve("io/sharedmemory/" + artifact + "/" + gav[2] + "/" + artifact + "-" + gav[2]
                         + ".jar");
                 if (!Files.isRegularFile(jar)) {
                     missing.add(url + " (add io.sharedmemory:" + artifact + " to karaf-tests/pom.xml)");
+                } else {
+                    // the bundle's own name (sharedmemory-store-file is io.sharedmemory.store.file)
+                    try (JarFile j = new JarFile(jar.toFile())) {
+                        ourBundles.add(j.getManifest().getMainAttributes().getValue("Bundle-SymbolicName").strip());
+                    }
                 }
             }
         }
@@ -204,6 +210,18 @@ class KarafFeatures_BootTest {
                 + "\",\"key\":\"t1\",\"success\":false";
         assertTrue(entries.stream().anyMatch(e -> e.contains(written)), () -> "the write in " + entries);
         assertTrue(entries.stream().anyMatch(e -> e.contains(refused)), () -> "the refusal in " + entries);
+    }
+
+    @Test
+    @Order(5)
+    void theDataIsKeptByTheFileStoreUnderKarafsDataDirectory() throws Exception {
+        // where the sharedmemory-file feature's default configuration puts it (etc/io.sharedmemory.store.file.cfg),
+        // the engine using it (etc/io.sharedmemory.engine.cfg: store=file)
+        Path store = karaf.data().resolve("sharedmemory/store");
+        assertTrue(Files.isRegularFile(store.resolve("LOCK")), () -> store + " holds the store's lock file");
+        String stats = karaf.run("sm:stats");
+        assertTrue(stats.lines().anyMatch(l -> l.matches("\\s+store\\s+file")), stats);
+        assertTrue(stats.contains(store.toString()), stats);
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 public final class NioDisk implements Disk {
     /** The one instance: it holds no state. */
     public static final NioDisk INSTANCE = new NioDisk();
-    private static final int ZEROS = 1 << 20;
+    /** A megabyte of zeros, shared (each use takes its own view of it), never written. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
     private NioDisk() {
     }
@@ -75,7 +76,7 @@ public final class NioDisk implements Disk {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZEROS, size));
+            ByteBuffer zeros = ZEROS.duplicate();
             long at = 0;
             while (at < size) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
