@@ -46,7 +46,8 @@ public record WriteResult(Status status, long version, String message) {
          * a store stopped after such a failure — and said so; the message names the cause. The write was not
          * acknowledged; whether it took effect is stated in the message when the store cannot tell (a force that
          * failed after the data reached the operating system). A durable store that failed to force stops accepting
-         * writes until it is opened again.
+         * writes until it is opened again. Inside OSGi also the answer of a memory that cannot serve at all: the store
+         * its configuration names is not present, or the configuration has a bad value (the message says which).
          *
          * @since 1.1
          */

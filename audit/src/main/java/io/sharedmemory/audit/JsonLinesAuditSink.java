@@ -26,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * An {@link AuditSink} that appends every entry to a file as one JSON object per line (JSON Lines), durably.
@@ -52,10 +54,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #open} appends to an existing file. A line torn by a crash in the middle of a write (a last line without its
  * newline) is cut off when the file is reopened, so the file always consists of whole lines; {@link #readAll} ignores
  * such a tail too. The file is locked while open, so a second sink (in this or another process) cannot interleave lines
- * with this one. If a write fails (disk full, device gone), the sink stops: that and every later {@code record} throws
- * {@link UncheckedIOException}; open a new sink once the cause is fixed.
+ * with this one.
+ *
+ * <p>A write that fails (disk full, device gone) fails the entries of its batch ({@code record} throws
+ * {@link UncheckedIOException}: not written) and is logged once; the file is cut back to its last whole line. Then the
+ * sink retries by itself, at the first {@code record} once a second has passed: it restores the file
+ * to its last whole line (and reopens it, with its lock, if the channel was closed), and writes again; until then each
+ * entry is refused at once, without touching the disk. When a retry succeeds, the sink says how many entries it
+ * refused, and goes on: a full disk that is freed needs no restart.
  *
  * <p>Thread-safe. {@link #close()} writes what is queued, forces it to the device and releases the file.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Every {@link Line} handed to {@code pending} ends written or failed, never both, and its caller waits until it
+ *       is one of them; the lines of one batch are written in one system call, in queue order.</li>
+ *   <li>{@code size} is the length of the file's whole lines; after a failed write the file is cut back to it (or the
+ *       sink is broken until a repair does it), so no half batch ever stays between two whole lines.</li>
+ *   <li>{@code channel}, {@code fileLock}, {@code size}, {@code broken} and {@code durability} change only under
+ *       {@code writeLock}.</li>
+ * </ul>
  */
 public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** How durable an entry is when {@link JsonLinesAuditSink#record} returns. */
@@ -69,31 +87,61 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         POWER_LOSS
     }
 
+    /** How long after a failed write the sink tries again. */
+    static final long RETRY_MILLIS = 1000;
+
     private static final System.Logger LOG = System.getLogger(JsonLinesAuditSink.class.getName());
 
-    private final Path file;
-    private final Durability durability;
-    private final FileChannel channel;
-    private final FileLock fileLock;
+    /** How the sink opens its file: {@link FileChannel#open}, or a test's stand-in that fails on demand. */
+    @FunctionalInterface
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
 
-    // Lines wait in `pending` (ticket = their position in the total order) until a holder of `writeLock` writes the
-    // whole batch; a caller returns once `written` has reached its ticket. Lock order: writeLock, then queueLock.
+    private static final Opener FILES = path -> FileChannel.open(path, StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    /** One entry's line, and what became of it. */
+    private static final class Line {
+        final byte[] bytes;
+        /** 0: queued, 1: written, 2: failed. Set under writeLock, read by its caller under it too. */
+        int state;
+        IOException failure;
+
+        Line(byte[] bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private final Path file;
+    private final Opener opener;
+    private final LongSupplier nanoTime;
+
+    // Lines wait in `pending` until a holder of `writeLock` writes the whole batch; each caller returns once its own
+    // line is written, or throws once it failed. Lock order: writeLock, then queueLock.
     private final Object queueLock = new Object();
-    private List<byte[]> pending = new ArrayList<>();
-    private long enqueued;
+    private List<Line> pending = new ArrayList<>();
     private boolean closed;
 
     private final ReentrantLock writeLock = new ReentrantLock();
-    private long written;
+    private Durability durability;
+    private FileChannel channel;
+    private FileLock fileLock;
     private long size;
-    private IOException failure;
+    /** The failure the sink has not recovered from yet, or null. */
+    private IOException broken;
+    private long retryAtNanos;
+    private long refusedSinceBroken;
 
-    private JsonLinesAuditSink(Path file, Durability durability, FileChannel channel, FileLock fileLock, long size) {
+    private JsonLinesAuditSink(Path file, Durability durability, FileChannel channel, FileLock fileLock, long size,
+                               Opener opener, LongSupplier nanoTime) {
         this.file = file;
         this.durability = durability;
         this.channel = channel;
         this.fileLock = fileLock;
         this.size = size;
+        this.opener = opener;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -120,9 +168,22 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      * @throws UncheckedIOException when the file cannot be created, opened, locked or repaired
      */
     public static JsonLinesAuditSink open(Path file, Durability durability) {
+        return open(file, durability, FILES, System::nanoTime);
+    }
+
+    /** {@link #open(Path, Durability)} with the file opened by {@code opener} and time read from {@code nanoTime}. */
+    static JsonLinesAuditSink open(Path file, Durability durability, Opener opener, LongSupplier nanoTime) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(durability, "durability");
         Path path = file.toAbsolutePath().normalize();
+        Opened opened = openChannel(path, durability, opener);
+        return new JsonLinesAuditSink(path, durability, opened.channel, opened.lock, opened.size, opener, nanoTime);
+    }
+
+    private record Opened(FileChannel channel, FileLock lock, long size) {
+    }
+
+    private static Opened openChannel(Path path, Durability durability, Opener opener) {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException("Cannot open audit file " + path + ": it is a directory");
         }
@@ -132,8 +193,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = opener.open(path);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -149,9 +209,9 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             if (durability == Durability.POWER_LOSS && parent != null) {
                 forceDirectory(parent);
             }
-            JsonLinesAuditSink sink = new JsonLinesAuditSink(path, durability, channel, lock, size);
+            Opened opened = new Opened(channel, lock, size);
             channel = null;
-            return sink;
+            return opened;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open audit file " + path + ": " + e, e);
         } finally {
@@ -172,14 +232,39 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     /** @return the durability of an entry when {@link #record} returns */
     public Durability durability() {
-        return durability;
+        writeLock.lock();
+        try {
+            return durability;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
-    /** @return whether the sink accepts entries: not closed and no write has failed */
+    /**
+     * Changes how durable the entries recorded from now on are, keeping the file open (a reopen could fail, and the
+     * file in use would be lost).
+     *
+     * @param durability the new durability
+     * @since 1.1
+     */
+    public void durability(Durability durability) {
+        Objects.requireNonNull(durability, "durability");
+        writeLock.lock();
+        try {
+            if (this.durability != durability && durability == Durability.POWER_LOSS && file.getParent() != null) {
+                forceDirectory(file.getParent());
+            }
+            this.durability = durability;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** @return whether the sink accepts entries: not closed, and not failing (its last write, or retry, succeeded) */
     public boolean isOpen() {
         writeLock.lock();
         try {
-            return failure == null && channel.isOpen() && !isClosed();
+            return broken == null && channel.isOpen() && !isClosed();
         } finally {
             writeLock.unlock();
         }
@@ -190,26 +275,27 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
      *
      * @param entry the entry; not null
      * @throws IllegalStateException when the sink is closed
-     * @throws UncheckedIOException when the line could not be written (this or an earlier write failed)
+     * @throws UncheckedIOException when the line could not be written (the file failed, now or shortly before)
      */
     @Override
     public void record(AccessLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
-        byte[] line = line(entry);
-        long ticket;
+        Line line = new Line(line(entry));
         synchronized (queueLock) {
             if (closed) {
                 throw new IllegalStateException("Audit file " + file + " is closed");
             }
             pending.add(line);
-            ticket = ++enqueued;
         }
         writeLock.lock();
         try {
-            if (written >= ticket) {
-                return;
+            if (line.state == 0) {
+                writePending();
             }
-            writePending();
+            if (line.state == 2) {
+                throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: "
+                        + line.failure, line.failure);
+            }
         } finally {
             writeLock.unlock();
         }
@@ -231,19 +317,18 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
         writeLock.lock();
         try {
-            IOException last = null;
+            IOException last = writePending();
             try {
-                if (failure == null) {
-                    writePending();
+                if (broken == null && channel.isOpen()) {
                     channel.force(false);
                 }
-            } catch (UncheckedIOException e) {
-                last = e.getCause();
             } catch (IOException e) {
                 last = e;
             }
             try {
-                fileLock.release();
+                if (fileLock.isValid()) {
+                    fileLock.release();
+                }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "releasing the lock of " + file, e);
             } finally {
@@ -259,7 +344,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     @Override
     public String toString() {
-        return "JsonLinesAuditSink[" + file + ", " + durability + "]";
+        return "JsonLinesAuditSink[" + file + ", " + durability() + "]";
     }
 
     private boolean isClosed() {
@@ -268,21 +353,23 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
     }
 
-    /** Called with writeLock held: writes (and forces) everything queued, or fails the sink. */
-    private void writePending() {
-        if (failure != null) {
-            throw new UncheckedIOException("Audit file " + file + " failed earlier; the entry was not written: "
-                    + failure, failure);
-        }
-        List<byte[]> batch;
-        long upTo;
+    /**
+     * Called with writeLock held: writes (and forces) everything queued, marking each line written or failed.
+     *
+     * @return why the lines of this batch failed, or null
+     */
+    private IOException writePending() {
+        List<Line> batch;
         synchronized (queueLock) {
             batch = pending;
-            upTo = enqueued;
             pending = new ArrayList<>();
         }
         if (batch.isEmpty()) {
-            return;
+            return null;
+        }
+        if (broken != null && !repaired()) {
+            fail(batch, broken);
+            return broken;
         }
         try {
             ByteBuffer buffer = ByteBuffer.wrap(concat(batch));
@@ -293,33 +380,83 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
                 channel.force(false);
             }
             size = channel.position();
-            written = upTo;
+            for (Line l : batch) {
+                l.state = 1;
+            }
+            return null;
         } catch (IOException e) {
-            failure = e;
-            // leave whole lines only: a later reader, or a reopen, must not see half of this batch as a line
+            // leave whole lines only: a later reader, or the next write, must not see half of this batch as a line
             try {
                 channel.truncate(size);
+                channel.position(size);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            LOG.log(System.Logger.Level.ERROR, "Audit file " + file + " failed; it accepts no more entries", e);
-            throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: " + e, e);
+            broken = e;
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            refusedSinceBroken = 0;
+            LOG.log(System.Logger.Level.ERROR, "Audit file " + file + " failed; its entries are refused (and "
+                    + "counted) until a retry, every " + RETRY_MILLIS + " ms, succeeds", e);
+            fail(batch, e);
+            return e;
         }
     }
 
-    private static byte[] concat(List<byte[]> lines) {
+    private void fail(List<Line> batch, IOException why) {
+        refusedSinceBroken += batch.size();
+        for (Line l : batch) {
+            l.failure = why;
+            l.state = 2;
+        }
+    }
+
+    /**
+     * Called with writeLock held while broken: when it is time, puts the file back to its whole lines (reopening it if
+     * its channel was closed), so that the batch can be written.
+     *
+     * @return whether the sink works again
+     */
+    private boolean repaired() {
+        if (nanoTime.getAsLong() - retryAtNanos < 0) {
+            return false;
+        }
+        try {
+            if (!channel.isOpen()) {
+                // an interrupted writer closes a FileChannel for everyone, and a lost device closes it too
+                Opened opened = openChannel(file, durability, opener);
+                channel = opened.channel;
+                fileLock = opened.lock;
+                size = opened.size;
+            } else {
+                if (channel.size() != size) {
+                    channel.truncate(size);
+                }
+                channel.position(size);
+            }
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            broken = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Audit file " + file + " works again, after " + refusedSinceBroken
+                + " refused entr" + (refusedSinceBroken == 1 ? "y" : "ies") + " (" + broken + ")");
+        broken = null;
+        return true;
+    }
+
+    private static byte[] concat(List<Line> lines) {
         if (lines.size() == 1) {
-            return lines.get(0);
+            return lines.get(0).bytes;
         }
         int total = 0;
-        for (byte[] l : lines) {
-            total += l.length;
+        for (Line l : lines) {
+            total += l.bytes.length;
         }
         byte[] all = new byte[total];
         int at = 0;
-        for (byte[] l : lines) {
-            System.arraycopy(l, 0, all, at, l.length);
-            at += l.length;
+        for (Line l : lines) {
+            System.arraycopy(l.bytes, 0, all, at, l.bytes.length);
+            at += l.bytes.length;
         }
         return all;
     }

@@ -13,7 +13,7 @@
 // NOIMPORT: the package holds this bundle's own implementation (a final class), so another bundle's copy of it must
 // never be substituted for it
 @Export(substitution = Export.Substitution.NOIMPORT)
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sharedmemory.audit;
 
 import org.osgi.annotation.bundle.Export;

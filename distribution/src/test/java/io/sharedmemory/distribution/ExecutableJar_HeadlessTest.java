@@ -73,9 +73,10 @@ class ExecutableJar_HeadlessTest {
         assertTrue(out.contains("sharedmemory: framework stopped, every component deactivated"), out);
     }
 
+    /** The namespaces of conf/ are there, and the prompt, which appears once every component is active. */
     private static boolean declaredBoth(String output) {
         return output.contains("sharedmemory: namespace tasks declared by ")
-                && output.contains("sharedmemory: namespace scores declared by ");
+                && output.contains("sharedmemory: namespace scores declared by ") && output.contains("g! ");
     }
 
     private static String read(Path file) {

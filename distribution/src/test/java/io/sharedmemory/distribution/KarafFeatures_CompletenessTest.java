@@ -51,7 +51,11 @@ class KarafFeatures_CompletenessTest {
             Map.entry("org.apache.felix.metatype", "optional"),
             Map.entry("org.apache.felix.gogo.runtime", "console"),
             Map.entry("org.apache.felix.gogo.shell", "console"),
-            Map.entry("org.apache.felix.gogo.command", "console"));
+            Map.entry("org.apache.felix.gogo.command", "console"),
+            // the remote surface's logging: Pax Logging provides the slf4j API in Karaf, so SPI Fly is not needed
+            Map.entry("slf4j.api", "boot"),
+            Map.entry("slf4j.simple", "boot"),
+            Map.entry("org.apache.aries.spifly.dynamic.framework.extension", "optional"));
 
     /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
     private static Set<String> runBundles() throws IOException {
@@ -168,9 +172,10 @@ class KarafFeatures_CompletenessTest {
         List<String> unaccounted = new ArrayList<>();
         for (String bsn : runBundles) {
             if (bsn.startsWith("io.sharedmemory.")) {
-                // the artifact id spells the bundle's dots as dashes: io.sharedmemory.store.file, sharedmemory-store-file
-                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length())
-                        .replace('.', '-') + "/" + VERSION;
+                // the bundle io.sharedmemory.remote.http is the artifact sharedmemory-remote-http
+                String url = "mvn:io.sharedmemory/sharedmemory-"
+                        + bsn.substring("io.sharedmemory.".length()).replace('.', '-') + "/"
+                        + VERSION;
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");
                 }

@@ -49,9 +49,9 @@ import java.util.Map;
  * two-space indentation. Anything else (another type, a non-string key, NaN or infinity, nesting deeper than
  * {@value #MAX_NESTING}, which a cycle reaches) is refused with a {@link JsonException} that says what it met.
  * Non-ASCII characters are written as they are (UTF-8 when writing bytes), with three exceptions written as
- * <code>&#92;uXXXX</code> escapes, the same by every method: an unpaired surrogate (it has no UTF-8 form, so the text survives being
- * stored as UTF-8 and reads back unchanged), and U+2028 and U+2029 (line breaks to JavaScript and to many log viewers,
- * so one value stays one line).
+ * <code>&#92;uXXXX</code> escapes, the same by every method: an unpaired surrogate (it has no UTF-8 form, so the text
+ * survives being stored as UTF-8 and reads back unchanged), and U+2028 and U+2029 (line breaks to JavaScript and to
+ * many log viewers, so one value stays one line).
  *
  * <p>Thread-safe: every method may be called from any number of threads.
  */

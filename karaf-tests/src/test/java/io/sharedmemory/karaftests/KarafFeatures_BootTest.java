@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.jar.JarFile;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +59,7 @@ class KarafFeatures_BootTest {
      */
     private static final List<String> FEATURES =
             List.of("sharedmemory", "sharedmemory-file", "sharedmemory-eventadmin", "sharedmemory-shell",
-                    "sharedmemory-example");
+                    "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp");
 
     private static final List<String> BUILT_IN_STRATEGIES =
             List.of("latest-wins", "first-wins", "merge", "version", "custom");
@@ -127,15 +126,12 @@ class KarafFeatures_BootTest {
             if (url.startsWith("mvn:io.sharedmemory/")) {
                 String[] gav = url.substring("mvn:".length()).split("/");
                 String artifact = gav[1];
+                // sharedmemory-remote-http is the bundle io.sharedmemory.remote.http
+                ourBundles.add("io.sharedmemory." + artifact.substring("sharedmemory-".length()).replace('-', '.'));
                 Path jar = REPO.resolve("io/sharedmemory/" + artifact + "/" + gav[2] + "/" + artifact + "-" + gav[2]
                         + ".jar");
                 if (!Files.isRegularFile(jar)) {
                     missing.add(url + " (add io.sharedmemory:" + artifact + " to karaf-tests/pom.xml)");
-                } else {
-                    // the bundle's own name (sharedmemory-store-file is io.sharedmemory.store.file)
-                    try (JarFile j = new JarFile(jar.toFile())) {
-                        ourBundles.add(j.getManifest().getMainAttributes().getValue("Bundle-SymbolicName").strip());
-                    }
                 }
             }
         }

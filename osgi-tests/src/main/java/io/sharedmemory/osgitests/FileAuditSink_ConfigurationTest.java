@@ -49,7 +49,7 @@ class FileAuditSink_ConfigurationTest {
                 // the engine binds the restarted bundle's sinks at once, so the file sink activates with the bad path
                 audit.stop();
                 audit.start();
-                log.awaitMessage("not applied", "not-a-directory", "no audit file is written until it is fixed");
+                log.awaitMessage("not applied", "not-a-directory", "no audit file is written until it can be opened");
             }
             memory.createNamespace(NS, NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
 

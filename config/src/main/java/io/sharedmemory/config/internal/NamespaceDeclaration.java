@@ -5,6 +5,7 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -20,10 +21,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>Activation and every change of the configuration call {@link SharedMemory#createNamespace(String,
  * NamespaceConfig)}, which creates the namespace or replaces its configuration keeping its entries. The whole
- * configuration is checked before anything is applied: a bad value is logged with the configuration's PID and the
- * namespace is left exactly as it was. Deleting the configuration keeps the namespace and its data (an operator who
- * wants it gone deletes it explicitly, {@code sm:drop}); removing data because a file disappeared is too easy to do by
- * accident. When the engine is replaced, the component is activated again and declares its namespace on the new one.
+ * configuration is checked before anything is applied: a bad value or an unknown property is logged with the
+ * configuration's PID and the namespace is left exactly as it was. Deleting the configuration keeps the namespace and
+ * its data (an operator who wants it gone deletes it explicitly, {@code sm:drop}); removing data because a file
+ * disappeared is too easy to do by accident. When the engine is replaced, the component is activated again and
+ * declares its namespace on the new one.
+ *
+ * <p>One declaration owns a namespace ({@link NamespaceOwners}): of two configurations with the same name, the one
+ * whose PID sorts first is applied and the other is refused with an ERROR naming both, whatever order they arrive in;
+ * when the owner goes, the other takes over.
  */
 @Component(configurationPid = NamespaceDeclaration.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -70,10 +76,18 @@ public final class NamespaceDeclaration {
     }
 
     private final SharedMemory memory;
+    private final NamespaceOwners owners;
+    /** The configuration last handed to this component, re-applied when it takes a namespace over. */
+    private volatile Map<String, Object> properties;
 
     @Activate
     public NamespaceDeclaration(@Reference SharedMemory memory, Map<String, Object> properties) {
+        this(memory, properties, NamespaceOwners.SHARED);
+    }
+
+    NamespaceDeclaration(SharedMemory memory, Map<String, Object> properties, NamespaceOwners owners) {
         this.memory = memory;
+        this.owners = owners;
         apply(properties);
     }
 
@@ -84,19 +98,48 @@ public final class NamespaceDeclaration {
 
     @Deactivate
     void deactivate(Map<String, Object> properties) {
-        LOG.log(Level.DEBUG, () -> "Configuration " + properties.get("service.pid")
-                + " gone or engine leaving; the namespace and its data are kept");
+        LOG.log(Level.DEBUG, () -> "Configuration " + pid() + " gone or engine leaving; the namespace and its data "
+                + "are kept");
+        owners.release(pid()).ifPresent(NamespaceDeclaration::takeOver);
+    }
+
+    private String pid() {
+        return String.valueOf(properties.get("service.pid"));
+    }
+
+    /** The owner of this declaration's namespace went: this one owns it now. */
+    private void takeOver() {
+        LOG.log(Level.WARNING, "sharedmemory: configuration " + pid() + " takes over its namespace, which the "
+                + "configuration declaring it before is gone");
+        apply(properties);
     }
 
     private void apply(Map<String, Object> properties) {
-        Object pid = properties.get("service.pid");
+        // outside this declaration's lock: the other one takes its own
+        applyLocked(properties).ifPresent(NamespaceDeclaration::takeOver);
+    }
+
+    /** @return the declaration that owns the namespace this one declared before and no longer does */
+    private synchronized Optional<NamespaceDeclaration> applyLocked(Map<String, Object> properties) {
+        this.properties = properties;
+        String pid = pid();
         NamespaceDeclarations.Declared declared;
         try {
             declared = NamespaceDeclarations.parse(properties);
         } catch (IllegalArgumentException e) {
             LOG.log(Level.ERROR, "sharedmemory: configuration " + pid + " not applied, nothing changed: "
                     + e.getMessage());
-            return;
+            return Optional.empty();
+        }
+        NamespaceOwners.Claim claim = owners.claim(declared.name(), pid, this);
+        claim.displaced().ifPresent(d -> LOG.log(Level.ERROR, "sharedmemory: configuration " + d.pid()
+                + " no longer applies: namespace " + declared.name() + " is also declared by " + pid
+                + ", which sorts first and owns it; remove or rename one of them"));
+        if (!claim.owner().equals(pid)) {
+            LOG.log(Level.ERROR, "sharedmemory: configuration " + pid + " not applied, nothing changed: namespace "
+                    + declared.name() + " is already declared by " + claim.owner() + ", which owns it (of two "
+                    + "declarations of one namespace, the one whose PID sorts first); remove or rename one of them");
+            return claim.handedOver();
         }
         try {
             memory.createNamespace(declared.name(), declared.config());
@@ -107,6 +150,7 @@ public final class NamespaceDeclaration {
             LOG.log(Level.ERROR, "sharedmemory: configuration " + pid + " not applied, nothing changed: "
                     + e.getMessage());
         }
+        return claim.handedOver();
     }
 
 }

@@ -5,22 +5,42 @@ import io.sharedmemory.api.Permission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns configuration properties into a namespace declaration, all or nothing. Values come typed from a {@code .config}
  * file or Config Admin API and as strings from a {@code .cfg} file; both are accepted. Every message names the property
- * and the value at fault.
+ * and the value at fault. A property this declaration does not know (a misspelt {@code defaultPermision}) is refused,
+ * never ignored, and a byte-order mark before the first key (a file saved with one) is not part of the key.
  */
 final class NamespaceDeclarations {
     record Declared(String name, NamespaceConfig config) {
     }
 
+    static final Set<String> KNOWN = Set.of("name", "defaultPermission", "permissions", "conflictStrategy",
+            "maxEntries", "ttlMillis");
+    /** Properties that Config Admin, DS, FileInstall or Karaf add to every configuration. */
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.",
+            "org.apache.", "karaf.", ".");
+
     private NamespaceDeclarations() {
     }
 
-    static Declared parse(Map<String, Object> p) {
+    static Declared parse(Map<String, Object> properties) {
+        Map<String, Object> p = new HashMap<>();
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            String key = withoutByteOrderMark(e.getKey());
+            if (!KNOWN.contains(key) && FRAMEWORK_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException("unknown property \"" + key + "\"" + closest(key) + " (known: "
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ")");
+            }
+            p.put(key, e.getValue());
+        }
         String name = string(p, "name");
         if (name == null || name.isBlank()) {
             name = nameFromPid(p.get("service.pid"));
@@ -74,6 +94,44 @@ final class NamespaceDeclarations {
             throw new IllegalArgumentException("ttlMillis: " + e.getMessage());
         }
         return new Declared(name.strip(), b.build());
+    }
+
+    /** A file saved with a UTF-8 byte-order mark puts it before the first key: U+FEFF, or its bytes read as Latin-1. */
+    static String withoutByteOrderMark(String key) {
+        if (key.startsWith("\uFEFF")) {
+            return key.substring(1);
+        }
+        return key.startsWith("\u00EF\u00BB\u00BF") ? key.substring(3) : key;
+    }
+
+    private static String closest(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (String k : new TreeSet<>(KNOWN)) {
+            if (distance(lower, k.toLowerCase(Locale.ROOT)) <= 2) {
+                return " (did you mean " + k + "?)";
+            }
+        }
+        return "";
+    }
+
+    /** Levenshtein distance, for the suggestion. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** FileInstall and Config Admin 1.6 name factory configurations {@code factoryPid~name}. */

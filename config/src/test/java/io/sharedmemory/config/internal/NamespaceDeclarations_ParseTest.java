@@ -48,4 +48,28 @@ class NamespaceDeclarations_ParseTest {
                 Map.of("service.pid", "io.sharedmemory.namespace.1234")));
         assertTrue(e.getMessage().startsWith("name: missing"), e.getMessage());
     }
+
+    @Test
+    void anUnknownProperty_isRefusedNamingIt_neverIgnored() {
+        var e = assertThrows(IllegalArgumentException.class, () -> NamespaceDeclarations.parse(Map.of(
+                "name", "secure", "defaultPermision", "none")));
+        assertEquals("unknown property \"defaultPermision\" (did you mean defaultPermission?) (known: "
+                + "conflictStrategy, defaultPermission, maxEntries, name, permissions, ttlMillis)", e.getMessage());
+        // what Config Admin, DS and FileInstall add is not the operator's
+        var d = NamespaceDeclarations.parse(Map.of("name", "secure", "service.pid", "io.sharedmemory.namespace~secure",
+                "service.factoryPid", "io.sharedmemory.namespace", "felix.fileinstall.filename", "file:/x/y.cfg",
+                "component.name", "io.sharedmemory.config.internal.NamespaceDeclaration", "component.id", 3L));
+        assertEquals("secure", d.name());
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheFirstKey_isNotPartOfIt() {
+        for (String bom : new String[] {"\uFEFF", "\u00EF\u00BB\u00BF"}) {
+            var d = NamespaceDeclarations.parse(Map.of("service.pid", "io.sharedmemory.namespace~file-name",
+                    bom + "name", "secure", "conflictStrategy", "first-wins"));
+            assertEquals("secure", d.name(), "not the namespace named after the file");
+            d = NamespaceDeclarations.parse(Map.of("name", "secure", bom + "conflictStrategy", "first-wins"));
+            assertEquals("first-wins", d.config().conflictStrategy(), "not latest-wins");
+        }
+    }
 }

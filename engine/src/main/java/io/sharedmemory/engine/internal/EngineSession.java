@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  */
 final class EngineSession implements AgentSession {
     static final String REVOKED_TEXT = "Session revoked: its agent or its authenticator is no longer configured";
+    static final String ENDED_TEXT = "Session ended: its memory was stopped or restarted; open a new one (the token "
+            + "still proves the agent)";
 
     /** Which authenticator, at which revision, last found the session valid. */
     private record Validation(AgentAuthenticator by, long revision) {
@@ -119,13 +121,13 @@ final class EngineSession implements AgentSession {
 
     @Override
     public boolean isOpen() {
-        return !closed && clock.instant().isBefore(expiresAt) && stillValid();
+        return !closed && !engine.isDestroyed() && clock.instant().isBefore(expiresAt) && stillValid();
     }
 
     /** @return null when the session may act, else why not (and the refusal is recorded) */
     private String refusal(AccessAction action, String namespace, String key) {
-        String why = closed ? "Session closed" : !clock.instant().isBefore(expiresAt) ? "Session expired"
-                : !stillValid() ? REVOKED_TEXT : null;
+        String why = closed ? "Session closed" : engine.isDestroyed() ? ENDED_TEXT
+                : !clock.instant().isBefore(expiresAt) ? "Session expired" : !stillValid() ? REVOKED_TEXT : null;
         if (why != null) {
             engine.identity.sessionRefused(agentId, action, namespace, key, why);
         }

@@ -3,6 +3,7 @@ package io.sharedmemory.shell.internal;
 import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.ChangeEvent;
 import io.sharedmemory.api.MemoryEntry;
+import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.Subscription;
@@ -19,6 +20,12 @@ import java.util.function.Consumer;
  */
 interface Actor {
     String agentId();
+
+    /** @return whether this is an authenticated session (else a bare agent id) */
+    boolean isSession();
+
+    /** @return true when created, false when an existing namespace (which this agent administers) was reconfigured */
+    boolean createNamespace(String namespace, NamespaceConfig config);
 
     WriteResult write(String namespace, String key, Object value, WriteOptions options);
 
@@ -42,6 +49,14 @@ interface Actor {
         return new Actor() {
             public String agentId() {
                 return agent;
+            }
+
+            public boolean isSession() {
+                return false;
+            }
+
+            public boolean createNamespace(String namespace, NamespaceConfig config) {
+                return m.createNamespace(namespace, config, agent);
             }
 
             public WriteResult write(String namespace, String key, Object value, WriteOptions options) {
@@ -86,6 +101,14 @@ interface Actor {
         return new Actor() {
             public String agentId() {
                 return s.agentId();
+            }
+
+            public boolean isSession() {
+                return true;
+            }
+
+            public boolean createNamespace(String namespace, NamespaceConfig config) {
+                return s.createNamespace(namespace, config);
             }
 
             public WriteResult write(String namespace, String key, Object value, WriteOptions options) {

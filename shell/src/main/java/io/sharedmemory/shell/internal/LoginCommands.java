@@ -2,8 +2,6 @@ package io.sharedmemory.shell.internal;
 
 import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.Credentials;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -33,12 +31,15 @@ public final class LoginCommands {
     @Descriptor("open a session as an agent proven by the installed authenticator; later commands act as it")
     public void login(
             CommandSession session,
-            @Descriptor("the secret (for scripts; without it, it is read from the next input line)")
+            @Descriptor("the secret (for scripts; without it, it is read from the next input line, not shown)")
             @Parameter(names = {"-s", "--secret"}, absentValue = "") String secret,
             @Descriptor("agent") String agent) {
-        MemoryCommands.answer(session, memory.withMemory(m -> {
-            char[] chars = secret.isEmpty() ? readLine(session, "secret for " + agent + ": ") : secret.toCharArray();
-            Credentials credentials = Credentials.secret(agent, chars);
+        Terminal t = Terminal.of(session);
+        String agentId = t.typed(agent);
+        t.println(memory.withMemory(m -> {
+            char[] chars = secret.isEmpty() ? t.readSecret(session, "secret for " + agentId + ": ")
+                    : t.typed(secret).toCharArray();
+            Credentials credentials = Credentials.secret(agentId, chars);
             Arrays.fill(chars, '\0');
             try {
                 AgentSession opened = m.session(credentials);
@@ -55,6 +56,12 @@ public final class LoginCommands {
         }));
     }
 
+    /** Any other form of sm:login. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:login")
+    public void login(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "login", "[-s secret] <agent>", arguments);
+    }
+
     @Descriptor("end this shell's session; commands act as -a, else operator, again")
     public void logout(CommandSession session) {
         Object current = session.get(SESSION_VARIABLE);
@@ -67,22 +74,9 @@ public final class LoginCommands {
         }
     }
 
-    private static char[] readLine(CommandSession session, String prompt) {
-        Terminal.of(session).print(prompt);
-        InputStream in = session.getKeyboard();
-        StringBuilder line = new StringBuilder();
-        try {
-            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not read the secret: " + e.getMessage());
-        }
-        char[] chars = new char[line.length()];
-        line.getChars(0, line.length(), chars, 0);
-        line.setLength(0);
-        return chars;
+    /** Any other form of sm:logout. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:logout")
+    public void logout(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "logout", "", arguments);
     }
 }

@@ -1,6 +1,7 @@
 package io.sharedmemory.shell.internal;
 
 import io.sharedmemory.api.AccessAction;
+import io.sharedmemory.api.AccessDeniedException;
 import io.sharedmemory.api.AccessLogQuery;
 import io.sharedmemory.api.AgentSession;
 import io.sharedmemory.api.MemoryEntry;
@@ -11,6 +12,7 @@ import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -27,22 +31,32 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * The data commands of scope {@code sm}: namespaces, entries and permissions. Every command prints one line (or a
- * short table) for the operator to the session's output ({@link Terminal}); a refusal is a line that starts with what
- * was refused and says why.
+ * The data commands of scope {@code sm}: namespaces, entries and permissions ({@code sm:write} and
+ * {@code sm:broadcast}, which take a value, are {@link WriteCommand} and {@link BroadcastCommand}). Every command
+ * prints one line (or a short table) for the operator to the session's output ({@link Terminal}); a refusal is a line
+ * that starts with what was refused and says why, and so is a command typed with arguments missing or left over (each
+ * command has a form that takes anything and prints its usage, in place of Gogo's "Cannot coerce").
+ *
+ * <p>Who acts: the agent named with {@code -a}, else the session opened with {@code sm:login}, else
+ * {@value #DEFAULT_AGENT}. A bare agent id is what the engine believes in its {@code trusted} identity mode; in
+ * {@code authenticated} mode it refuses it (and records the refusal), so the shell then acts only through
+ * {@code sm:login}. Creating a namespace is an agent's act too: a new one makes the agent its admin, an existing one is
+ * reconfigured only by one of its admins.
  *
  * <p>The engine reference is optional so that the commands stay registered while the engine is down and say so,
  * instead of Gogo's "command not found".
  */
 @Component(service = MemoryCommands.class, property = {
         "osgi.command.scope=sm",
-        "osgi.command.function=create", "osgi.command.function=write", "osgi.command.function=read",
-        "osgi.command.function=delete", "osgi.command.function=keys", "osgi.command.function=namespaces",
-        "osgi.command.function=perms", "osgi.command.function=clear", "osgi.command.function=drop",
-        "osgi.command.function=broadcast"})
+        "osgi.command.function=create", "osgi.command.function=read", "osgi.command.function=delete",
+        "osgi.command.function=keys", "osgi.command.function=namespaces", "osgi.command.function=perms",
+        "osgi.command.function=clear", "osgi.command.function=drop"})
 public final class MemoryCommands {
     static final String DEFAULT_AGENT = "operator";
     static final String AGENT_HELP = "acting agent (default: the sm:login session, else " + DEFAULT_AGENT + ")";
+    /** How the engine's refusal of a bare agent id in authenticated mode begins. */
+    static final String SESSION_REQUIRED = "Identity mode is authenticated";
+    private static final String LOGIN_HINT = " (the shell acts only through sm:login <agent> in this mode)";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile SharedMemory memory;
@@ -54,8 +68,8 @@ public final class MemoryCommands {
         this.memory = memory;
     }
 
-    @Descriptor("create a namespace, or replace the configuration of an existing one keeping its data; the acting "
-            + "agent becomes its admin")
+    @Descriptor("create a namespace (the acting agent becomes its admin), or reconfigure one keeping its data (needs "
+            + "admin on it)")
     public void create(
             CommandSession session,
             @Descriptor(AGENT_HELP + "; made admin of the namespace")
@@ -71,53 +85,66 @@ public final class MemoryCommands {
             @Descriptor("most live entries, 0 = unlimited")
             @Parameter(names = {"-m", "--max-entries"}, absentValue = "0") String maxEntries,
             @Descriptor("namespace name") String name) {
-        answer(session, withActor(session, agent, (m, a) -> {
+        Terminal t = Terminal.of(session);
+        String namespace = t.typed(name);
+        t.println(withActor(session, t.typed(agent), (m, a) -> {
             NamespaceConfig config;
             try {
                 NamespaceConfig.Builder b = NamespaceConfig.builder()
-                        .conflictStrategy(strategy)
+                        .conflictStrategy(t.typed(strategy))
                         .defaultPermission(Permission.parse(defaultPermission))
                         .maxEntries(intOption("-m", maxEntries))
                         .ttl(parseDuration(ttl))
-                        .permissions(parsePermissions(permissions.isBlank() ? new String[0]
-                                : permissions.split(",")));
+                        .permissions(parsePermissions(t.typed(permissions).isBlank() ? new String[0]
+                                : t.typed(permissions).split(",")));
                 config = b.permission(a.agentId(), Permission.ADMIN).build();
             } catch (IllegalArgumentException | NullPointerException e) {
                 return "Not created: " + e.getMessage();
             }
-            boolean existed = m.getNamespaceConfig(name).isPresent();
-            m.createNamespace(name, config);
-            return (existed ? "Reconfigured namespace " : "Created namespace ") + name + ": " + describe(config);
+            boolean existed = m.getNamespaceConfig(namespace).isPresent();
+            try {
+                return (a.createNamespace(namespace, config) ? "Created namespace " : "Reconfigured namespace ")
+                        + namespace + ": " + describe(config);
+            } catch (AccessDeniedException e) {
+                return (existed ? "Not reconfigured: " : "Not created: ") + e.getMessage();
+            }
         }));
     }
 
-    @Descriptor("write a value (JSON; quote objects in single quotes: '{\"a\":1}'; a bare word is a string)")
-    public void write(
-            CommandSession session,
-            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
-            @Descriptor("only write when the key is at this version (0: absent)")
-            @Parameter(names = {"-e", "--expect"}, absentValue = "-1") String expect,
-            @Descriptor("namespace") String namespace,
-            @Descriptor("key") String key,
-            @Descriptor("value") Object value) {
-        answer(session, withActor(session, agent, (m, a) -> {
+    /** {@code sm:write} ({@link WriteCommand}): writes the value as the acting agent, and says what happened. */
+    String write(CommandSession session, Terminal t, String agent, String expect, String namespace, String key,
+                 Supplier<Object> value) {
+        String ns = t.typed(namespace);
+        String k = t.typed(key);
+        return withActor(session, t.typed(agent), (m, a) -> {
             Object parsed;
-            long expectedVersion;
+            WriteOptions options;
             try {
-                expectedVersion = longOption("-e", expect);
-                parsed = TypedValue.fromGogo(value);
+                options = expectedVersion(expect);
+                parsed = value.get();
             } catch (IllegalArgumentException e) {
                 return "Not written: " + e.getMessage();
             }
             if (parsed == null) {
                 return "Not written: null is not a value (delete the key instead)";
             }
-            WriteOptions options = expectedVersion < 0 ? WriteOptions.none()
-                    : WriteOptions.builder().expectedVersion(expectedVersion).build();
-            WriteResult r = a.write(namespace, key, parsed, options);
-            return r.isWritten() ? "Written " + namespace + "/" + key + " version " + r.version()
+            WriteResult r = a.write(ns, k, parsed, options);
+            return r.isWritten() ? "Written " + ns + "/" + k + " version " + r.version()
                     : "Not written (" + r.status() + "): " + r.message();
-        }));
+        });
+    }
+
+    /** {@code -e}: absent, or the version the key must be at; a negative number is a mistake, not "no condition". */
+    static WriteOptions expectedVersion(String text) {
+        if (text == null || text.isEmpty()) {
+            return WriteOptions.none();
+        }
+        long v = longOption("-e", text);
+        if (v < 0) {
+            throw new IllegalArgumentException("-e: " + v + " is not a version (0: only while the key is absent; 1 or"
+                    + " more: only while the key is at that version)");
+        }
+        return WriteOptions.builder().expectedVersion(v).build();
     }
 
     @Descriptor("read a value, or the whole entry with -e")
@@ -128,20 +155,29 @@ public final class MemoryCommands {
             @Parameter(names = {"-e", "--entry"}, presentValue = "true", absentValue = "false") boolean entry,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        answer(session, withActor(session, agent, (m, a) -> {
-            Optional<MemoryEntry> e = a.readEntry(namespace, key);
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        String k = t.typed(key);
+        t.println(withActor(session, t.typed(agent), (m, a) -> {
+            Optional<MemoryEntry> e = a.readEntry(ns, k);
             if (e.isEmpty()) {
-                return "Nothing read: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "read", Permission.READ)
-                        .orElse("key \"" + key + "\" not found (or expired) in " + namespace);
+                return "Nothing read: " + whyNot(m, ns, a.agentId(), AccessAction.READ, "read", Permission.READ)
+                        .orElse("key \"" + k + "\" not found (or expired) in " + ns);
             }
             MemoryEntry me = e.get();
             if (!entry) {
                 return TypedValue.format(me.value());
             }
-            return TypedValue.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId() + " at "
-                    + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata " + TypedValue.format(me.metadata()))
-                    + me.expiresAt().map(t -> ", expires " + t).orElse("");
+            return TypedValue.format(me.value()) + "\n  version " + me.version() + ", written by " + me.ownerId()
+                    + " at " + me.timestamp() + (me.metadata().isEmpty() ? "" : ", metadata "
+                    + TypedValue.format(me.metadata())) + me.expiresAt().map(x -> ", expires " + x).orElse("");
         }));
+    }
+
+    /** Any other form of sm:read. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:read")
+    public void read(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "read", "[-a agent] [-e] <namespace> <key>", arguments);
     }
 
     @Descriptor("delete a key")
@@ -150,9 +186,18 @@ public final class MemoryCommands {
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("key") String key) {
-        answer(session, withActor(session, agent, (m, a) -> a.delete(namespace, key) ? "Deleted " + namespace + "/"
-                + key : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE, "delete",
-                        Permission.WRITE).orElse("key \"" + key + "\" not found (or expired) in " + namespace)));
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        String k = t.typed(key);
+        t.println(withActor(session, t.typed(agent), (m, a) -> a.delete(ns, k) ? "Deleted " + ns + "/" + k
+                : "Not deleted: " + whyNot(m, ns, a.agentId(), AccessAction.DELETE, "delete", Permission.WRITE)
+                        .orElse("key \"" + k + "\" not found (or expired) in " + ns)));
+    }
+
+    /** Any other form of sm:delete. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:delete")
+    public void delete(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "delete", "[-a agent] <namespace> <key>", arguments);
     }
 
     @Descriptor("list the keys of a namespace, sorted")
@@ -160,14 +205,22 @@ public final class MemoryCommands {
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        answer(session, withActor(session, agent, (m, a) -> {
-            List<String> keys = a.getKeys(namespace);
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        t.println(withActor(session, t.typed(agent), (m, a) -> {
+            List<String> keys = a.getKeys(ns);
             if (keys == null) {
-                return "No keys: " + whyNot(m, namespace, a.agentId(), AccessAction.READ, "list", Permission.READ)
+                return "No keys: " + whyNot(m, ns, a.agentId(), AccessAction.READ, "list", Permission.READ)
                         .orElse("refused");
             }
-            return keys.isEmpty() ? "(no keys in " + namespace + ")" : String.join("\n", new TreeSet<>(keys));
+            return keys.isEmpty() ? "(no keys in " + ns + ")" : String.join("\n", new TreeSet<>(keys));
         }));
+    }
+
+    /** Any other form of sm:keys. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:keys")
+    public void keys(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "keys", "[-a agent] <namespace>", arguments);
     }
 
     @Descriptor("list the namespaces with their strategy and size")
@@ -180,9 +233,15 @@ public final class MemoryCommands {
         }));
     }
 
+    /** Any other form of sm:namespaces. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:namespaces")
+    public void namespaces(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "namespaces", "", arguments);
+    }
+
     @Descriptor("show a namespace's permissions")
     public void perms(CommandSession session, @Descriptor("namespace") String namespace) {
-        answer(session, permissionsOf(namespace));
+        answer(session, permissionsOf(Terminal.of(session).typed(namespace)));
     }
 
     private String permissionsOf(String namespace) {
@@ -202,21 +261,29 @@ public final class MemoryCommands {
             @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace,
             @Descriptor("agent=permission ...") String... assignments) {
-        answer(session, withActor(session, agent, (m, a) -> {
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        t.println(withActor(session, t.typed(agent), (m, a) -> {
             Map<String, Permission> changes;
             try {
-                changes = parsePermissions(assignments);
+                changes = parsePermissions(Arrays.stream(assignments).map(t::typed).toArray(String[]::new));
             } catch (IllegalArgumentException e) {
                 return "Permissions not changed: " + e.getMessage();
             }
             if (changes.isEmpty()) {
-                return permissionsOf(namespace);
+                return permissionsOf(ns);
             }
-            return a.updatePermissions(namespace, changes) ? "Permissions of " + namespace + " updated: "
+            return a.updatePermissions(ns, changes) ? "Permissions of " + ns + " updated: "
                     + changes.entrySet().stream().map(e -> e.getKey() + "=" + lower(e.getValue())).toList()
-                    : "Permissions not changed: " + whyNot(m, namespace, a.agentId(), AccessAction.UPDATE_PERMISSIONS,
+                    : "Permissions not changed: " + whyNot(m, ns, a.agentId(), AccessAction.UPDATE_PERMISSIONS,
                             "change permissions", Permission.ADMIN).orElse("refused");
         }));
+    }
+
+    /** Any other form of sm:perms. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:perms")
+    public void perms(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "perms", "<namespace>  or  sm:perms [-a agent] <namespace> <agent=permission>...", arguments);
     }
 
     @Descriptor("remove every entry of a namespace; needs admin")
@@ -224,9 +291,17 @@ public final class MemoryCommands {
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        answer(session, withActor(session, agent, (m, a) -> a.clearNamespace(namespace) ? "Cleared " + namespace
-                : "Not cleared: " + whyNot(m, namespace, a.agentId(), AccessAction.CLEAR, "clear", Permission.ADMIN)
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        t.println(withActor(session, t.typed(agent), (m, a) -> a.clearNamespace(ns) ? "Cleared " + ns
+                : "Not cleared: " + whyNot(m, ns, a.agentId(), AccessAction.CLEAR, "clear", Permission.ADMIN)
                         .orElse("refused")));
+    }
+
+    /** Any other form of sm:clear. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:clear")
+    public void clear(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "clear", "[-a agent] <namespace>", arguments);
     }
 
     @Descriptor("delete a namespace with its entries; needs admin")
@@ -234,22 +309,43 @@ public final class MemoryCommands {
             CommandSession session,
             @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
             @Descriptor("namespace") String namespace) {
-        answer(session, withActor(session, agent, (m, a) -> a.deleteNamespace(namespace) ? "Deleted namespace "
-                + namespace : "Not deleted: " + whyNot(m, namespace, a.agentId(), AccessAction.DELETE_NAMESPACE,
-                        "delete", Permission.ADMIN).orElse("refused")));
+        Terminal t = Terminal.of(session);
+        String ns = t.typed(namespace);
+        t.println(withActor(session, t.typed(agent), (m, a) -> a.deleteNamespace(ns) ? "Deleted namespace " + ns
+                : "Not deleted: " + whyNot(m, ns, a.agentId(), AccessAction.DELETE_NAMESPACE, "delete",
+                        Permission.ADMIN).orElse("refused")));
     }
 
-    @Descriptor("send a message (JSON) to the namespace's subscribers")
-    public void broadcast(
-            CommandSession session,
-            @Descriptor(AGENT_HELP) @Parameter(names = {"-a", "--agent"}, absentValue = "") String agent,
-            @Descriptor("namespace") String namespace,
-            @Descriptor("message") Object message) {
-        answer(session, withActor(session, agent, (m, a) -> {
-            Object parsed = TypedValue.fromGogo(message);
-            a.broadcast(namespace, parsed);
-            return "Broadcast to " + namespace;
-        }));
+    /** Any other form of sm:drop. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:drop")
+    public void drop(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        usage(session, "drop", "[-a agent] <namespace>", arguments);
+    }
+
+    /** {@code sm:broadcast} ({@link BroadcastCommand}): sends the message as the acting agent. */
+    String broadcast(CommandSession session, Terminal t, String agent, String namespace, Supplier<Object> message) {
+        String ns = t.typed(namespace);
+        return withActor(session, t.typed(agent), (m, a) -> {
+            Object parsed;
+            try {
+                parsed = message.get();
+            } catch (IllegalArgumentException e) {
+                return "Not broadcast: " + e.getMessage();
+            }
+            a.broadcast(ns, parsed);
+            return "Broadcast to " + ns;
+        });
+    }
+
+    /**
+     * The answer to a command typed with arguments missing or left over: its usage, and what it was given. Gogo's own
+     * "Cannot coerce ... to any of [...]" names Java types, not the command's arguments.
+     */
+    static void usage(CommandSession session, String command, String syntax, Object... given) {
+        answer(session, "Usage: sm:" + command + (syntax.isEmpty() ? "" : " " + syntax) + " (given: "
+                + (given.length == 0 ? "no arguments" : Arrays.stream(given).map(String::valueOf)
+                        .collect(Collectors.joining(" "))) + "; quote a value with spaces: 'a b'; help sm:"
+                + command + " says more)");
     }
 
     /** Prints a command's answer to the session's output. */
@@ -262,7 +358,12 @@ public final class MemoryCommands {
      * shell, else {@value #DEFAULT_AGENT}.
      */
     String withActor(CommandSession session, String agent, BiFunction<SharedMemory, Actor, String> command) {
-        return withMemory(m -> command.apply(m, actor(m, session, agent)));
+        return withMemory(m -> {
+            Actor actor = actor(m, session, agent);
+            String answer = command.apply(m, actor);
+            // the engine refused (and recorded) a bare id: say how the shell acts in this mode
+            return actor.isSession() || !answer.contains(SESSION_REQUIRED) ? answer : answer + LOGIN_HINT;
+        });
     }
 
     static Actor actor(SharedMemory m, CommandSession session, String agent) {
@@ -282,7 +383,8 @@ public final class MemoryCommands {
         try {
             return command.apply(m);
         } catch (SharedMemoryException | IllegalArgumentException | IllegalStateException e) {
-            return "Refused: " + e.getMessage();
+            String answer = "Refused: " + e.getMessage();
+            return answer.contains(SESSION_REQUIRED) && !answer.contains(LOGIN_HINT) ? answer + LOGIN_HINT : answer;
         }
     }
 

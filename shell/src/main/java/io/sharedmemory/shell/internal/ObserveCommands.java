@@ -62,14 +62,18 @@ public final class ObserveCommands {
                     absentValue = "false") boolean failures,
             @Descriptor("how many of the newest") @Parameter(names = {"-l", "--limit"}, absentValue = "20")
             String limit) {
-        MemoryCommands.answer(session, memory.withMemory(m -> {
-            AccessLogQuery.Builder q = AccessLogQuery.builder()
-                    .limit(Math.max(0, MemoryCommands.intOption("-l", limit)));
+        Terminal t = Terminal.of(session);
+        t.println(memory.withMemory(m -> {
+            int newest = MemoryCommands.intOption("-l", limit);
+            if (newest < 1) {
+                return "Refused: -l: " + newest + " is not a number of entries (1 or more)";
+            }
+            AccessLogQuery.Builder q = AccessLogQuery.builder().limit(newest);
             if (!agent.isEmpty()) {
-                q.agentId(agent);
+                q.agentId(t.typed(agent));
             }
             if (!ns.isEmpty()) {
-                q.namespace(ns);
+                q.namespace(t.typed(ns));
             }
             if (!action.isEmpty()) {
                 try {
@@ -93,6 +97,12 @@ public final class ObserveCommands {
         }));
     }
 
+    /** Any other form of sm:log. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:log")
+    public void log(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "log", "[-a agent] [-n namespace] [-x action] [-f] [-l count]", arguments);
+    }
+
     @Descriptor("show sizes and counts")
     public void stats(CommandSession session) {
         MemoryCommands.answer(session, memory.withMemory(m -> {
@@ -103,6 +113,8 @@ public final class ObserveCommands {
                     .append(", access-log entries ").append(s.totalAccessLogs()).append(", subscriptions ")
                     .append(s.subscriptions()).append(", listeners ").append(s.listeners()).append(", audit failures ")
                     .append(s.auditFailures());
+            s.store().forEach((label, value) -> sb.append(System.lineSeparator()).append("  ").append(label)
+                    .append(": ").append(value));
             s.namespaceDetails().forEach(n -> sb.append(String.format("%n  %-24s %-12s %6d entries %3d subscribers",
                     n.name(), n.conflictStrategy(), n.entries(), n.subscriptions())));
             // what the store says of itself: for the file store its directory, durability, log and last snapshot
@@ -111,9 +123,21 @@ public final class ObserveCommands {
         }));
     }
 
+    /** Any other form of sm:stats. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:stats")
+    public void stats(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "stats", "", arguments);
+    }
+
     @Descriptor("list conflict strategies, permission providers and audit sinks with their bundles; * = in use")
     public void plugins(CommandSession session) {
         MemoryCommands.answer(session, describePlugins());
+    }
+
+    /** Any other form of sm:plugins. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:plugins")
+    public void plugins(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "plugins", "", arguments);
     }
 
     private String describePlugins() {
@@ -184,13 +208,18 @@ public final class ObserveCommands {
         out.println(memory.withMemory(m -> {
             int count = MemoryCommands.intOption("-c", countOption);
             long seconds = MemoryCommands.longOption("-t", timeout);
+            if (count < 0 || seconds < 0) {
+                return "Refused: " + (count < 0 ? "-c: " + count + " is not a number of events"
+                        : "-t: " + seconds + " is not a number of seconds") + " (0 = no limit)";
+            }
             BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
             InputStream keyboard = session == null ? null : session.getKeyboard();
             int seen = 0;
             long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
-            Actor actor = MemoryCommands.actor(m, session, agent);
-            try (Subscription sub = actor.subscribe(namespace, events::add)) {
-                out.println("Watching " + namespace + " as " + actor.agentId() + " (press Enter to stop)");
+            Actor actor = MemoryCommands.actor(m, session, out.typed(agent));
+            String ns = out.typed(namespace);
+            try (Subscription sub = actor.subscribe(ns, events::add)) {
+                out.println("Watching " + ns + " as " + actor.agentId() + " (press Enter to stop)");
                 while (sub.isActive() && (count <= 0 || seen < count) && System.nanoTime() < deadline) {
                     ChangeEvent e = events.poll(200, TimeUnit.MILLISECONDS);
                     if (e != null) {
@@ -200,13 +229,19 @@ public final class ObserveCommands {
                         break;
                     }
                 }
-                return "Stopped watching " + namespace + " after " + seen + " event" + (seen == 1 ? "" : "s")
+                return "Stopped watching " + ns + " after " + seen + " event" + (seen == 1 ? "" : "s")
                         + (sub.isActive() ? "" : " (the subscription ended)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "Stopped watching " + namespace + " after " + seen + " events (interrupted)";
+                return "Stopped watching " + ns + " after " + seen + " events (interrupted)";
             }
         }));
+    }
+
+    /** Any other form of sm:watch. */
+    @Descriptor("with arguments missing or left over: prints how to call sm:watch")
+    public void watch(CommandSession session, @Descriptor("what was given") Object... arguments) {
+        MemoryCommands.usage(session, "watch", "[-a agent] [-c count] [-t seconds] <namespace>", arguments);
     }
 
     static String format(ChangeEvent e) {

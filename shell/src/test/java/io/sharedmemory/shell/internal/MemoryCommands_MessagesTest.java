@@ -27,6 +27,8 @@ import org.mockito.ArgumentCaptor;
 class MemoryCommands_MessagesTest {
     private final SharedMemory memory = mock(SharedMemory.class);
     private final MemoryCommands commands = new MemoryCommands(memory);
+    private final WriteCommand write = new WriteCommand(commands);
+    private final BroadcastCommand broadcast = new BroadcastCommand(commands);
     private final PrintingSession shell = new PrintingSession();
     private final org.apache.felix.service.command.CommandSession session = shell.session;
 
@@ -43,11 +45,11 @@ class MemoryCommands_MessagesTest {
                 .thenReturn(WriteResult.refused(WriteResult.Status.STRATEGY_UNAVAILABLE, 3,
                         "Strategy \"merge\" is not installed"));
         assertEquals("Written tasks/t1 version 3",
-                shell.answer(() -> commands.write(session, "operator", "-1", "tasks", "t1", "{\"a\":[1,2]}")));
+                shell.answer(() -> write.write(session, "operator", "", "tasks", "t1", "{\"a\":[1,2]}")));
         verify(memory).write("tasks", "t1", Map.of("a", List.of(1, 2)), "operator", WriteOptions.none());
         assertEquals("Not written (STRATEGY_UNAVAILABLE): Strategy \"merge\" is not installed",
-                shell.answer(() -> commands.write(session, "operator", "3", "tasks", "t1", "x")));
-        String broken = shell.answer(() -> commands.write(session, "operator", "-1", "tasks", "t1", "{\"a\":"));
+                shell.answer(() -> write.write(session, "operator", "3", "tasks", "t1", "x")));
+        String broken = shell.answer(() -> write.write(session, "operator", "", "tasks", "t1", "{\"a\":"));
         assertTrue(broken.startsWith("Not written: Not valid JSON: ") && broken.contains("column 6"), broken);
     }
 
@@ -69,12 +71,13 @@ class MemoryCommands_MessagesTest {
     @Test
     void createMakesTheActingAgentAdminAndChecksEveryOption() {
         when(memory.getNamespaceConfig("board")).thenReturn(Optional.empty());
+        when(memory.createNamespace(eq("board"), any(), eq("lead"))).thenReturn(true);
         assertEquals("Created namespace board: strategy merge, default none, [worker=write, lead=admin], "
                         + "max 10 entries, ttl 30000 ms",
                 shell.answer(() -> commands.create(session, "lead", "merge", "none", "worker=write", "30s", "10",
                         "board")));
         ArgumentCaptor<NamespaceConfig> config = ArgumentCaptor.forClass(NamespaceConfig.class);
-        verify(memory).createNamespace(eq("board"), config.capture());
+        verify(memory).createNamespace(eq("board"), config.capture(), eq("lead"));
         assertEquals(Duration.ofSeconds(30), config.getValue().ttl());
         assertEquals(Permission.ADMIN, config.getValue().permissions().get("lead"));
 
@@ -91,8 +94,8 @@ class MemoryCommands_MessagesTest {
         assertEquals("Not created: -m: 9999999999 is too large",
                 shell.answer(() -> commands.create(session, "lead", "merge", "read", "", "0", "9999999999", "board")));
         assertEquals("Not written: -e: \"one\" is not a whole number",
-                shell.answer(() -> commands.write(session, "operator", "one", "tasks", "t1", "1")));
-        verify(memory, org.mockito.Mockito.never()).createNamespace(eq("board"), any());
+                shell.answer(() -> write.write(session, "operator", "one", "tasks", "t1", "1")));
+        verify(memory, org.mockito.Mockito.never()).createNamespace(eq("board"), any(), any());
     }
 
     @Test
@@ -100,7 +103,7 @@ class MemoryCommands_MessagesTest {
         org.mockito.Mockito.doThrow(new NamespaceNotFoundException("gone")).when(memory)
                 .broadcast(eq("gone"), any(), eq("operator"));
         assertEquals("Refused: Namespace \"gone\" does not exist",
-                shell.answer(() -> commands.broadcast(session, "operator", "gone", "hi")));
+                shell.answer(() -> broadcast.broadcast(session, "operator", "gone", "hi")));
     }
 
     @Test

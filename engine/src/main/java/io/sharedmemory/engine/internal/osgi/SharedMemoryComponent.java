@@ -1,8 +1,11 @@
 package io.sharedmemory.engine.internal.osgi;
 
-import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
-
+import io.sharedmemory.api.Credentials;
+import io.sharedmemory.api.EventType;
 import io.sharedmemory.api.IdentityMode;
+import io.sharedmemory.api.MemoryEvent;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Registration;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
@@ -16,7 +19,13 @@ import io.sharedmemory.spi.AuditSink;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,10 +43,26 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The engine inside OSGi: the {@code SharedMemory} service. Plugins are tracked dynamically (a strategy, provider or
  * sink that comes or goes takes effect on the next operation, without restarting this component) and the settings come
- * from Config Admin (PID {@value #PID}); a change applies without restart. A changed configuration with a bad value
- * is refused as a whole with one log line naming the property, and the engine keeps its settings; at activation a bad
- * value keeps the engine from starting (falling back to defaults could silently drop {@code requireAuditSink} or
- * {@code identity=authenticated}).
+ * from Config Admin (PID {@value #PID}); a valid change applies without a restart, the data kept.
+ *
+ * <p>Fail closed. A configuration is applied whole or not at all, and no agent ever acts under settings weaker than the
+ * ones asked for: with a bad value (one that does not parse or is out of range, or a property this component does not
+ * know, such as a misspelt one), one ERROR line names the property and the memory refuses everything until the
+ * configuration is fixed — at activation as when it changes while running. Refusing is {@link UnavailableMemory}'s
+ * (outcomes, each agent's refusal recorded): writes {@code STORE_UNAVAILABLE} with the reason, reads null, no session
+ * opens, and an open {@code AgentSession} that tries to act is revoked. What still works is what no agent does:
+ * {@code on(...)} (so that listeners such as the Event Admin bridge are in place when the memory serves again) and the
+ * creation or reconfiguration of namespaces by the operator's own declarations ({@code createNamespace(name, config)}),
+ * on the engine that holds the data meanwhile (started, at a bad activation, on the configured store with the default
+ * settings, which act for no one). When the configuration is fixed, the engine applies it and serves again, its data
+ * kept. Deleting the configuration returns the engine to its defaults (a valid change).
+ *
+ * <p>Values are read from the raw properties, typed (a {@code .config} file, the Config Admin API) or text (a
+ * {@code .cfg} file): a boolean is {@code true} or {@code false} and nothing else, a number a whole number, and a key
+ * that starts with a byte-order mark (a file saved with one) is read without it.
+ *
+ * <p>The store: {@code memory}, or the name of a {@code MemoryStore} service; while it is not present every operation
+ * is refused; changing it restarts the engine on the new store's data.
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
@@ -50,7 +75,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     public static final String PID = "io.sharedmemory.engine";
 
     @ObjectClassDefinition(name = "sharedmemory engine",
-            description = "Settings of the shared-memory engine. Changes apply while it runs.")
+            description = "Settings of the shared-memory engine. Changes apply while it runs. With a bad value (or an "
+                    + "unknown property) the memory refuses every operation until it is fixed.")
     @interface Config {
         @AttributeDefinition(name = "Access log size",
                 description = "How many entries the queryable in-memory access log keeps (oldest dropped first).",
@@ -68,7 +94,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         int listenerQueueCapacity() default SharedMemoryOptions.DEFAULT_LISTENER_QUEUE_CAPACITY;
 
         @AttributeDefinition(name = "Require an audit sink",
-                description = "Refuse every operation while no audit sink is present, so nothing happens unrecorded.")
+                description = "Refuse every operation while no audit sink is present, so nothing happens unrecorded. "
+                        + "true or false.")
         boolean requireAuditSink() default false;
 
         @AttributeDefinition(name = "Identity mode",
@@ -88,31 +115,68 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
 
+    /**
+     * In force, above every real authenticator, while the configuration is bad: it proves no credentials and finds
+     * every session invalid, so no session acts through the engine then.
+     */
+    private static final AgentAuthenticator REFUSING = new AgentAuthenticator() {
+        @Override
+        public Optional<Identity> authenticate(Credentials credentials) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean isValid(Identity identity) {
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "no session while the engine's configuration " + PID + " has a bad value";
+        }
+    };
+
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
     /** The MemoryStore services present, by name; the component's lifecycle methods run under this object's lock. */
     private final Map<String, MemoryStore> stores = new java.util.HashMap<>();
     private volatile SharedMemory current;
+    /** While the configuration has a bad value: the memory that refuses every agent's operation; else null. */
+    private volatile SharedMemory refusing;
     private Engine engine;
+    private final CarriedOver carried = new CarriedOver();
     private SharedMemoryOptions options;
     private String storeName = InMemoryStore.NAME;
 
     @Activate
-    synchronized void activate(Config config) {
-        options = options(config);
-        storeName = storeName(config);
+    synchronized void activate(Map<String, Object> properties) {
+        try {
+            options = EngineConfiguration.options(properties);
+            storeName = EngineConfiguration.storeName(properties);
+        } catch (IllegalArgumentException e) {
+            // an engine with the defaults holds what the operator's declarations create meanwhile; it acts for no one
+            options = SharedMemoryOptions.builder().serviceLoader(false).build();
+            storeName = EngineConfiguration.storeNameOrDefault(properties);
+            refuse(e.getMessage(), EngineConfiguration.askedIdentity(properties));
+            start();
+            return;
+        }
         start();
+        if (engine != null) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: engine started with " + EngineConfiguration.describe(options)
+                    + (properties.containsKey("service.pid") ? " (configuration " + PID + ")"
+                            : " (no configuration " + PID + ": the defaults)"));
+        }
     }
 
     @Modified
-    synchronized void modified(Config config) {
+    synchronized void modified(Map<String, Object> properties) {
         SharedMemoryOptions next;
         String nextStore;
         try {
-            next = options(config);
-            nextStore = storeName(config);
+            next = EngineConfiguration.options(properties);
+            nextStore = EngineConfiguration.storeName(properties);
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID
-                    + " not applied, the engine keeps its settings: " + e.getMessage());
+            refuse(e.getMessage(), EngineConfiguration.askedIdentity(properties));
             return;
         }
         options = next;
@@ -127,11 +191,33 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         } else {
             current = new UnavailableMemory(absent(storeName), registry, next.identity());
         }
+        if (refusing != null) {
+            refusing = null;
+            registry.removeAuthenticator(REFUSING);
+            LOG.log(System.Logger.Level.WARNING, "sharedmemory: configuration " + PID + " fixed; the memory serves "
+                    + "again, with its data: " + EngineConfiguration.describe(next));
+        }
     }
 
     @Deactivate
     synchronized void deactivate() {
         stop();
+    }
+
+    /** The configuration has a bad value: every agent's operation is refused, no session acts, until it is fixed. */
+    private void refuse(String why, IdentityMode identity) {
+        LOG.log(System.Logger.Level.ERROR, "sharedmemory: configuration " + PID + " has a bad value; the memory "
+                + "refuses every operation until it is fixed (its data is kept, no session may act): " + why);
+        if (refusing == null) {
+            registry.addAuthenticator(REFUSING, Integer.MAX_VALUE, Long.MIN_VALUE, "the engine's configuration");
+        }
+        refusing = new UnavailableMemory("The sharedmemory engine refuses every operation until its configuration "
+                + PID + " is fixed: " + why, registry, identity);
+    }
+
+    /** @return whether the memory serves (false: its configuration has a bad value) */
+    boolean isServing() {
+        return refusing == null;
     }
 
     /** Starts an engine on the configured store when it is present; otherwise every operation is refused. */
@@ -145,6 +231,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         }
         try {
             engine = new Engine(options, registry, store, null);
+            carried.engineStarted(engine);
             current = engine;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "sharedmemory: the engine did not start: " + e.getMessage()
@@ -157,6 +244,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     private void stop() {
         Engine e = engine;
         engine = null;
+        carried.engineStopping();
         current = new UnavailableMemory("The engine is stopped", registry, options == null
                 ? io.sharedmemory.api.IdentityMode.TRUSTED : options.identity());
         if (e != null) {
@@ -166,14 +254,6 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
 
     private static String absent(String store) {
         return "The store \"" + store + "\" is not present (no MemoryStore service of that name)";
-    }
-
-    private static String storeName(Config config) {
-        String name = config.store() == null ? "" : config.store().strip();
-        if (name.isEmpty()) {
-            throw new IllegalArgumentException("store: empty (memory, file, hazelcast or another store's name)");
-        }
-        return name;
     }
 
     /** A store service arrives: the engine starts on it if it is the one configured and none runs yet. */
@@ -199,37 +279,31 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         }
     }
 
-    /** @throws IllegalArgumentException naming the property at fault */
-    static SharedMemoryOptions options(Config c) {
-        SharedMemoryOptions.Builder b = SharedMemoryOptions.builder().serviceLoader(false);
-        setting("maxLogSize", () -> b.maxLogSize(c.maxLogSize()));
-        setting("cleanupIntervalMillis", () -> b.cleanupInterval(Duration.ofMillis(c.cleanupIntervalMillis())));
-        setting("listenerQueueCapacity", () -> b.listenerQueueCapacity(c.listenerQueueCapacity()));
-        setting("requireAuditSink", () -> b.requireAuditSink(c.requireAuditSink()));
-        setting("identity", () -> b.identity(IdentityMode.parse(c.identity())));
-        return b.build();
-    }
-
-    /**
-     * SCR converts a property only when it is read, and reports a value it cannot convert as a ComponentException
-     * whose message is the NumberFormatException's {@code toString()}.
-     */
-    private static void setting(String property, Runnable apply) {
-        try {
-            apply.run();
-        } catch (RuntimeException e) {
-            String why = String.valueOf(e.getMessage());
-            String notANumber = NumberFormatException.class.getName() + ": ";
-            if (why.startsWith(notANumber)) {
-                why = "not a number (" + why.substring(notANumber.length()) + ")";
-            }
-            throw new IllegalArgumentException(why.startsWith(property + " ") ? why : property + ": " + why, e);
-        }
-    }
-
     @Override
     protected SharedMemory delegate() {
-        return current;
+        SharedMemory r = refusing;
+        return r != null ? r : current;
+    }
+
+    // What no agent does goes through while the configuration is bad: see the class comment.
+
+    @Override
+    public void createNamespace(String name) {
+        createNamespace(name, NamespaceConfig.defaults());
+    }
+
+    /** The operator's declaration: applied to this engine and to every engine that replaces it. */
+    @Override
+    public synchronized void createNamespace(String name, NamespaceConfig config) {
+        carried.declare(name, config, engine);
+    }
+
+    /** A listener that stays registered when the engine is replaced (the store came, went or changed). */
+    @Override
+    public synchronized Registration on(EventType type, Consumer<MemoryEvent> listener) {
+        java.util.Objects.requireNonNull(type, "type");
+        java.util.Objects.requireNonNull(listener, "listener");
+        return carried.listen(type, listener, engine);
     }
 
     @Override
@@ -290,7 +364,7 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     }
 
     /** @return one line per tracked plugin: kind, name, ranking, class and bundle, for operators */
-    public java.util.List<String> describePlugins() {
+    public List<String> describePlugins() {
         return registry.describe();
     }
 

@@ -21,7 +21,6 @@ import io.sharedmemory.spi.ConflictContext;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import io.sharedmemory.spi.Resolution;
-import java.lang.annotation.Annotation;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -45,44 +44,17 @@ class SharedMemoryComponent_PropertiesTest {
         component.deactivate();
     }
 
-    static SharedMemoryComponent.Config config(int maxLogSize, long cleanupMillis, int queue, boolean requireAudit,
-                                               String identity) {
-        return new SharedMemoryComponent.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SharedMemoryComponent.Config.class;
-            }
-
-            @Override
-            public int maxLogSize() {
-                return maxLogSize;
-            }
-
-            @Override
-            public long cleanupIntervalMillis() {
-                return cleanupMillis;
-            }
-
-            @Override
-            public int listenerQueueCapacity() {
-                return queue;
-            }
-
-            @Override
-            public boolean requireAuditSink() {
-                return requireAudit;
-            }
-
-            @Override
-            public String identity() {
-                return identity;
-            }
-
-            @Override
-            public String store() {
-                return "memory";
-            }
-        };
+    /** A configuration as Config Admin hands it to the component, typed as the Config Admin API would. */
+    static Map<String, Object> config(int maxLogSize, long cleanupMillis, int queue, boolean requireAudit,
+                                      String identity) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("service.pid", SharedMemoryComponent.PID);
+        c.put("maxLogSize", maxLogSize);
+        c.put("cleanupIntervalMillis", cleanupMillis);
+        c.put("listenerQueueCapacity", queue);
+        c.put("requireAuditSink", requireAudit);
+        c.put("identity", identity);
+        return c;
     }
 
     private static Map<String, Object> props(Object... keysAndValues) {
@@ -270,79 +242,15 @@ class SharedMemoryComponent_PropertiesTest {
     }
 
     @Test
-    void aChangedConfigurationWithABadValue_isRefusedAsAWhole_andTheEngineKeepsItsSettings() {
-        component.addPermissionProvider(everyone, props("service.id", 1L));
-        component.addStrategy(named("latest-wins", Resolution.accept()), props("service.id", 2L));
-        CapacityLog log = new CapacityLog();
-        component.addAuditSink(log, props("service.id", 3L));
-        component.activate(config(100, 0, 64, false, "trusted"));
-        component.createNamespace("ns");
-        assertTrue(component.write("ns", "k", 1, "a").isWritten());
-
-        // as SCR 2.2 reports an unconvertible value, when it is read: a ComponentException with the message below
-        SharedMemoryComponent.Config notANumber = new DelegatingConfig(config(5, 0, 64, false, "authenticated")) {
-            @Override
-            public int maxLogSize() {
-                throw new IllegalStateException(new NumberFormatException("For input string: \"abc\"").toString());
-            }
-        };
-        component.modified(notANumber);
-        component.modified(config(100, -5, 64, false, "authenticated"));
-        component.modified(config(100, 0, 64, false, "authentic"));
-        assertEquals(100, log.capacity, "maxLogSize unchanged");
-        assertEquals(IdentityMode.TRUSTED, component.identityMode(), "identity unchanged: nothing was applied");
-        assertTrue(component.write("ns", "k", 2, "a").isWritten(), "the engine still runs, with its data");
-
-        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
-                () -> SharedMemoryComponent.options(notANumber));
-        assertEquals("maxLogSize: not a number (For input string: \"abc\")", named.getMessage());
+    void aBadValueNamesItsProperty() {
+        Map<String, Object> notANumber = config(5, 0, 64, false, "trusted");
+        notANumber.put("maxLogSize", "abc");
+        assertEquals("maxLogSize: \"abc\" is not a whole number", assertThrows(IllegalArgumentException.class,
+                () -> EngineConfiguration.options(notANumber)).getMessage());
         assertEquals("identity: Unknown identity mode \"authentic\": expected trusted or authenticated",
-                assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+                assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(
                         config(100, 0, 64, false, "authentic"))).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SharedMemoryComponent.options(
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EngineConfiguration.options(
                 config(100, -5, 64, false, "trusted"))).getMessage().startsWith("cleanupIntervalMillis: "));
-    }
-
-    private static class DelegatingConfig implements SharedMemoryComponent.Config {
-        private final SharedMemoryComponent.Config c;
-
-        DelegatingConfig(SharedMemoryComponent.Config c) {
-            this.c = c;
-        }
-
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return SharedMemoryComponent.Config.class;
-        }
-
-        @Override
-        public int maxLogSize() {
-            return c.maxLogSize();
-        }
-
-        @Override
-        public long cleanupIntervalMillis() {
-            return c.cleanupIntervalMillis();
-        }
-
-        @Override
-        public int listenerQueueCapacity() {
-            return c.listenerQueueCapacity();
-        }
-
-        @Override
-        public boolean requireAuditSink() {
-            return c.requireAuditSink();
-        }
-
-        @Override
-        public String identity() {
-            return c.identity();
-        }
-
-        @Override
-        public String store() {
-            return c.store();
-        }
     }
 }

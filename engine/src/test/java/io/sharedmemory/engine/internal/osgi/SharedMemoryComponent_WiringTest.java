@@ -17,7 +17,6 @@ import io.sharedmemory.spi.AccessLog;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import io.sharedmemory.spi.Resolution;
-import java.lang.annotation.Annotation;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,43 +28,8 @@ class SharedMemoryComponent_WiringTest {
     private final PermissionProvider provider = mock(PermissionProvider.class);
     private final AccessLog log = mock(AccessLog.class);
 
-    static SharedMemoryComponent.Config config(int maxLogSize, String identity) {
-        return new SharedMemoryComponent.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return SharedMemoryComponent.Config.class;
-            }
-
-            @Override
-            public int maxLogSize() {
-                return maxLogSize;
-            }
-
-            @Override
-            public long cleanupIntervalMillis() {
-                return 0;
-            }
-
-            @Override
-            public int listenerQueueCapacity() {
-                return 10_000;
-            }
-
-            @Override
-            public boolean requireAuditSink() {
-                return false;
-            }
-
-            @Override
-            public String identity() {
-                return identity;
-            }
-
-            @Override
-            public String store() {
-                return "memory";
-            }
-        };
+    static Map<String, Object> config(int maxLogSize, String identity) {
+        return SharedMemoryComponent_PropertiesTest.config(maxLogSize, 0, 10_000, false, identity);
     }
 
     private static ConflictStrategy strategy(String name, Resolution decision) {

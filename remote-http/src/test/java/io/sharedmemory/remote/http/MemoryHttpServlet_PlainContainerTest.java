@@ -1,0 +1,173 @@
+package io.sharedmemory.remote.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sharedmemory.api.IdentityMode;
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Permission;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.json.Json;
+import io.sharedmemory.permissions.ConfiguredAuthenticator;
+import io.sharedmemory.permissions.SecretHashes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The servlet outside OSGi, as a plain-Java user mounts it: an embedded Jetty 12 (ee10), the engine and plugins on the
+ * class path, an authenticated memory. A real HTTP client signs in, writes, reads, pages keys and follows the change
+ * stream; the full route catalogue runs against the distribution (remote-tests).
+ */
+class MemoryHttpServlet_PlainContainerTest {
+    private static final char[] SECRET = "s3cret-of-alice".toCharArray();
+    private static SharedMemory memory;
+    private static Server server;
+    private static String base;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        ConfiguredAuthenticator auth = ConfiguredAuthenticator.builder()
+                .agent("alice", SecretHashes.hash(SECRET, 1000))
+                .tokenOnlyAgent("bob")
+                .signingKey(key)
+                .build();
+        memory = SharedMemory.create(SharedMemoryOptions.builder().identity(IdentityMode.AUTHENTICATED)
+                .plugin(auth).build());
+        memory.createNamespace("tasks", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        ServletHolder holder = new ServletHolder(new MemoryHttpServlet(memory, RemoteSettings.defaults()));
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/v1/*");
+        server.setHandler(context);
+        server.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort() + "/v1";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        memory.close();
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void signsInWritesReadsPagesAndStreamsChanges() throws Exception {
+        HttpResponse<String> login = send("POST", "/sessions", null,
+                Map.of("agentId", "alice", "secret", new String(SECRET)));
+        assertEquals(201, login.statusCode(), login.body());
+        String token = (String) Json.parseObject(login.body()).get("token");
+        assertNotNull(token);
+
+        // a stream first: it sees the writes that follow
+        HttpRequest sse = HttpRequest.newBuilder(URI.create(base + "/namespaces/tasks/changes"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        HttpResponse<java.io.InputStream> stream = HTTP.send(sse, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the stream is closed when the test ends
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        assertEquals("event: ready", next(lines, l -> l.startsWith("event:")));
+        assertTrue(next(lines, l -> l.startsWith("data:")).contains("\"agentId\":\"alice\""));
+
+        HttpResponse<String> put = send("PUT", "/namespaces/tasks/entries/t1", token,
+                Map.of("value", Map.of("state", "open"), "metadata", Map.of("by", "test")));
+        assertEquals(201, put.statusCode(), put.body());
+        Map<String, Object> written = Json.parseObject(put.body());
+        assertEquals("WRITTEN", written.get("status"));
+        assertEquals(1, written.get("version"));
+
+        HttpResponse<String> get = send("GET", "/namespaces/tasks/entries/t1", token, null);
+        assertEquals(200, get.statusCode());
+        Map<String, Object> entry = Json.parseObject(get.body());
+        assertEquals(Map.of("state", "open"), entry.get("value"));
+        assertEquals("alice", entry.get("ownerId"));
+        assertEquals(Map.of("by", "test"), entry.get("metadata"));
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(201, send("PUT", "/namespaces/tasks/entries/k" + i, token, Map.of("value", i)).statusCode());
+        }
+        HttpResponse<String> page1 = send("GET", "/namespaces/tasks/keys?prefix=k&limit=3", token, null);
+        Map<String, Object> p1 = Json.parseObject(page1.body());
+        assertEquals(List.of("k0", "k1", "k2"), p1.get("keys"));
+        HttpResponse<String> page2 = send("GET", "/namespaces/tasks/keys?prefix=k&limit=3&cursor="
+                + p1.get("nextCursor"), token, null);
+        Map<String, Object> p2 = Json.parseObject(page2.body());
+        assertEquals(List.of("k3", "k4"), p2.get("keys"));
+        assertEquals(null, p2.get("nextCursor"));
+
+        String data = next(lines, l -> l.startsWith("data:"));
+        Map<String, Object> change = Json.parseObject(data.substring(5).strip());
+        assertEquals("t1", change.get("key"));
+        assertEquals("WRITE", change.get("action"));
+        assertEquals("alice", change.get("agentId"));
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> c = Json.parseObject(next(lines, l -> l.startsWith("data:")).substring(5).strip());
+            assertEquals("k" + i, c.get("key"));
+        }
+
+        HttpResponse<String> noToken = send("GET", "/namespaces/tasks/entries/t1", null, null);
+        assertEquals(401, noToken.statusCode());
+        assertTrue(noToken.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    }
+
+    private static String next(BlockingQueue<String> lines, java.util.function.Predicate<String> p)
+            throws InterruptedException {
+        for (;;) {
+            String l = lines.poll(20, TimeUnit.SECONDS);
+            assertNotNull(l, "no line within 20 s");
+            if (p.test(l)) {
+                return l;
+            }
+        }
+    }
+}
