@@ -5,6 +5,7 @@
 module io.sharedmemory.audit {
     requires transitive io.sharedmemory.api;
     requires io.sharedmemory.json;
+    requires io.sharedmemory.groupcommit;
     requires static org.osgi.annotation.bundle;
     requires static org.osgi.annotation.versioning;
     requires static org.osgi.service.component.annotations;

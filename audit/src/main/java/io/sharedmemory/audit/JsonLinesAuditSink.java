@@ -2,6 +2,8 @@ package io.sharedmemory.audit;
 
 import io.sharedmemory.api.AccessAction;
 import io.sharedmemory.api.AccessLogEntry;
+import io.sharedmemory.groupcommit.DurableFiles;
+import io.sharedmemory.groupcommit.GroupCommit;
 import io.sharedmemory.json.Json;
 import io.sharedmemory.spi.AuditSink;
 import java.io.ByteArrayOutputStream;
@@ -46,8 +48,8 @@ import java.util.function.LongSupplier;
  * <h2>Durability</h2>
  * When {@link #record} returns, the line has been written to the operating system ({@link Durability#PROCESS_CRASH}:
  * it survives a crash or kill of this JVM) and, with {@link Durability#POWER_LOSS}, forced to the storage device too
- * (it survives a power loss). Concurrent callers share writes (and forces): one caller writes every line queued so far
- * in a single system call, so throughput grows with concurrency while each caller still returns only once its own line
+ * (it survives a power loss). Concurrent callers share writes (and forces) through a group commit: one caller writes
+ * every line queued so far in a single system call, so throughput grows with concurrency while each caller still returns only once its own line
  * is written. An entry {@code record} returned for is never lost; one for which it threw was not written.
  *
  * <h2>Restarts and failures</h2>
@@ -68,7 +70,9 @@ import java.util.function.LongSupplier;
  * <h2>Invariants</h2>
  * <ul>
  *   <li>Every {@link Line} handed to {@code pending} ends written or failed, never both, and its caller waits until it
- *       is one of them; the lines of one batch are written in one system call, in queue order.</li>
+ *       is one of them: lines get consecutive tickets, and the {@link GroupCommit} (module
+ *       {@code io.sharedmemory.groupcommit}, shared with the file store) returns a caller once a batch up to its
+ *       ticket is done; the lines of one batch are written in one system call, in queue order.</li>
  *   <li>{@code size} is the length of the file's whole lines; after a failed write the file is cut back to it (or the
  *       sink is broken until a repair does it), so no half batch ever stays between two whole lines.</li>
  *   <li>{@code channel}, {@code fileLock}, {@code size}, {@code broken} and {@code durability} change only under
@@ -104,7 +108,10 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     /** One entry's line, and what became of it. */
     private static final class Line {
         final byte[] bytes;
-        /** 0: queued, 1: written, 2: failed. Set under writeLock, read by its caller under it too. */
+        /**
+         * 0: queued, 1: written, 2: failed. Set under writeLock, before the group commit publishes the batch's end,
+         * which its caller waits for: so the caller reads it after.
+         */
         int state;
         IOException failure;
 
@@ -117,11 +124,15 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     private final Opener opener;
     private final LongSupplier nanoTime;
 
-    // Lines wait in `pending` until a holder of `writeLock` writes the whole batch; each caller returns once its own
-    // line is written, or throws once it failed. Lock order: writeLock, then queueLock.
+    // Lines wait in `pending` (ticket = their position in the total order) until the group commit's leader writes the
+    // whole batch under `writeLock`; each caller returns once a batch that held its line is done, and throws if its
+    // line failed. Lock order: writeLock, then queueLock.
     private final Object queueLock = new Object();
     private List<Line> pending = new ArrayList<>();
+    private long enqueued;
     private boolean closed;
+    /** Shares each batch's write (and force) among the callers that queued meanwhile; see {@link #flush}. */
+    private final GroupCommit commit;
 
     private final ReentrantLock writeLock = new ReentrantLock();
     private Durability durability;
@@ -142,6 +153,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         this.size = size;
         this.opener = opener;
         this.nanoTime = nanoTime;
+        this.commit = new GroupCommit("audit file " + file, 0, this::flush);
     }
 
     /**
@@ -281,21 +293,37 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
     public void record(AccessLogEntry entry) {
         Objects.requireNonNull(entry, "entry");
         Line line = new Line(line(entry));
+        long ticket;
         synchronized (queueLock) {
             if (closed) {
                 throw new IllegalStateException("Audit file " + file + " is closed");
             }
             pending.add(line);
+            ticket = ++enqueued;
         }
+        try {
+            commit.await(ticket);
+        } catch (IOException e) {
+            // the flush marks a failed batch's lines instead of throwing; this is a failure of the flush itself
+            throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: " + e, e);
+        }
+        if (line.state != 1) {
+            throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: "
+                    + line.failure, line.failure);
+        }
+    }
+
+    /**
+     * The group commit's flush, run by one caller for all that queued: writes (and forces) every queued line under
+     * {@code writeLock}. It does not throw for a failed write: the batch's lines are marked failed (their callers
+     * throw) and the sink retries later by itself, so unlike a log's, a failure here is not final.
+     *
+     * @return the ticket of the last line done: every line up to it is written or failed
+     */
+    private long flush(long target) {
         writeLock.lock();
         try {
-            if (line.state == 0) {
-                writePending();
-            }
-            if (line.state == 2) {
-                throw new UncheckedIOException("Audit file " + file + " failed; the entry was not written: "
-                        + line.failure, line.failure);
-            }
+            return writePending().upTo();
         } finally {
             writeLock.unlock();
         }
@@ -317,7 +345,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
         writeLock.lock();
         try {
-            IOException last = writePending();
+            IOException last = writePending().failure();
             try {
                 if (broken == null && channel.isOpen()) {
                     channel.force(false);
@@ -353,23 +381,29 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
         }
     }
 
+    /** What a batch came to: every line up to ticket {@code upTo} is done; {@code failure} why this one failed. */
+    private record Batch(long upTo, IOException failure) {
+    }
+
     /**
      * Called with writeLock held: writes (and forces) everything queued, marking each line written or failed.
      *
-     * @return why the lines of this batch failed, or null
+     * @return the last ticket done, and why the lines of this batch failed (or null)
      */
-    private IOException writePending() {
+    private Batch writePending() {
         List<Line> batch;
+        long upTo;
         synchronized (queueLock) {
             batch = pending;
+            upTo = enqueued;
             pending = new ArrayList<>();
         }
         if (batch.isEmpty()) {
-            return null;
+            return new Batch(upTo, null);
         }
         if (broken != null && !repaired()) {
             fail(batch, broken);
-            return broken;
+            return new Batch(upTo, broken);
         }
         try {
             ByteBuffer buffer = ByteBuffer.wrap(concat(batch));
@@ -383,7 +417,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             for (Line l : batch) {
                 l.state = 1;
             }
-            return null;
+            return new Batch(upTo, null);
         } catch (IOException e) {
             // leave whole lines only: a later reader, or the next write, must not see half of this batch as a line
             try {
@@ -398,7 +432,7 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
             LOG.log(System.Logger.Level.ERROR, "Audit file " + file + " failed; its entries are refused (and "
                     + "counted) until a retry, every " + RETRY_MILLIS + " ms, succeeds", e);
             fail(batch, e);
-            return e;
+            return new Batch(upTo, e);
         }
     }
 
@@ -463,8 +497,8 @@ public final class JsonLinesAuditSink implements AuditSink, Closeable {
 
     /** A new file's name lives in its directory: without this a power loss could lose the whole file. */
     private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        try {
+            DurableFiles.forceDirectory(dir);
         } catch (IOException e) {
             // some platforms (Windows) cannot open or force a directory; the file's own forces still hold
             LOG.log(System.Logger.Level.DEBUG, "cannot force directory " + dir, e);

@@ -1,12 +1,18 @@
 package io.sharedmemory.benchmarks;
 
+import io.sharedmemory.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.NoBenchmarksException;
@@ -17,8 +23,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the whole suite — every workload on every subject, 1 and 2 threads — then writes {@code summary.json} and
- * {@code summary.md} (see {@link Summary}). Started by {@code benchmarks/run}.
+ * Runs the whole suite — every workload on every subject, 1 and 2 threads; the engine on the file store beside the
+ * in-memory engine (read, write), SYNC writes on 1 and 16 threads with the device's fsync latency, the file store's
+ * restart and disk use — then writes {@code summary.json} and {@code summary.md} (see {@link Summary}). Started by
+ * {@code benchmarks/run}.
  *
  * <pre>
  * BenchmarkMain [--quick] [--out DIR] [--only REGEX] [--forks N] [--entries N] [--subjects a,b] [--summary-only]
@@ -46,7 +54,8 @@ public final class BenchmarkMain {
         String only = null;
         int forks = 1;
         int entries = 1_000_000;
-        List<String> subjects = List.of(Subject.ENGINE, Subject.CHM, Subject.IMAP);
+        List<String> subjects = List.of(Subject.ENGINE, Subject.CHM, Subject.IMAP, Subject.ENGINE_FILE,
+                Subject.ENGINE_FILE_SYNC);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -75,7 +84,9 @@ public final class BenchmarkMain {
             int ratioForks = Math.max(forks, RATIO_FORKS);
             List<String> ratioSubjects = only(subjects, Subject.ENGINE, Subject.CHM);
             for (int threads : new int[] {1, 2}) {
-                jmh("\\.Workloads\\.(read|write)$", only, ratioSubjects, threads, quick, ratioForks,
+                // the engine on the file store (BATCHED) in the same run as the in-memory engine: the ratios compare
+                jmh("\\.Workloads\\.(read|write)$", only, only(subjects, Subject.ENGINE, Subject.CHM,
+                        Subject.ENGINE_FILE), threads, quick, ratioForks,
                         out.resolve("jmh-threads-" + threads + ".json"));
                 jmh("\\.Workloads\\.(merge|cas)$", only, ratioSubjects, threads, quick, forks,
                         out.resolve("jmh-threads-" + threads + "-merge-cas.json"));
@@ -90,6 +101,17 @@ public final class BenchmarkMain {
                     out.resolve("jmh-fan-out.json"));
             jmh("\\.FanOut\\.burst$", only, only(subjects, Subject.IMAP), 1, quick, forks,
                     out.resolve("jmh-fan-out-imap.json"));
+            if (subjects.contains(Subject.ENGINE_FILE_SYNC) && (only == null || "Workloads.write".matches(only))) {
+                // SYNC: one force per group of writers; the device's own latency beside it, on the same file system
+                fsyncLatency(stores(out), out.resolve("fsync.json"));
+                for (int threads : new int[] {1, 16}) {
+                    jmh("\\.Workloads\\.write$", only, List.of(Subject.ENGINE_FILE_SYNC), threads, quick, ratioForks,
+                            out.resolve("jmh-sync-threads-" + threads + ".json"));
+                }
+            }
+            if (subjects.contains(Subject.ENGINE_FILE) && (only == null || "restart".matches(only))) {
+                restart(entries, stores(out).resolve("restart"), out.resolve("restart-file.json"));
+            }
             jmhSingleShot("\\.HashFlood\\.write16384$", only, quick, out.resolve("jmh-hash-flood.json"));
             if (only == null || "memory".matches(only)) {
                 for (String subject : List.of(Subject.ENGINE, Subject.CHM)) {
@@ -125,12 +147,60 @@ public final class BenchmarkMain {
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
-                .result(result.toString());
+                .result(result.toString())
+                .jvmArgsPrepend("-D" + EngineSubject.DIRECTORY_PROPERTY + "=" + stores(result.getParent()));
         try {
             new Runner(o.build()).run();
         } catch (NoBenchmarksException e) {
             Files.deleteIfExists(result);
             System.out.println("# nothing matches --only " + only + " in " + include);
+        }
+    }
+
+    /** Where the file-store subjects keep their directories: under the output directory, on its file system. */
+    private static Path stores(Path out) {
+        return out.resolve("stores").toAbsolutePath();
+    }
+
+    /**
+     * The device's own latency of a synchronous write, as {@code dd if=/dev/zero of=f bs=512 count=2000 oflag=dsync}
+     * measures it, in the directory the SYNC subject writes to.
+     */
+    private static void fsyncLatency(Path dir, Path result) throws IOException, InterruptedException {
+        Files.deleteIfExists(result);
+        Files.createDirectories(dir);
+        Path probe = dir.resolve("fsync-probe");
+        List<String> cmd = List.of("dd", "if=/dev/zero", "of=" + probe, "bs=512", "count=2000", "oflag=dsync");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Files.deleteIfExists(probe);
+        Matcher m = Pattern.compile("copied, ([0-9.]+) s").matcher(output);
+        if (p.exitValue() != 0 || !m.find()) {
+            System.out.println("# fsync latency not measured (dd: " + output.strip() + ")");
+            return;
+        }
+        double seconds = Double.parseDouble(m.group(1));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("command", String.join(" ", cmd).replace(probe.toString(), "f"));
+        r.put("writes", 2000);
+        r.put("seconds", seconds);
+        r.put("msPerWrite", seconds / 2000 * 1000);
+        String json = Json.write(r) + System.lineSeparator();
+        Files.writeString(result, json);
+        System.out.print("# fsync latency: " + json);
+    }
+
+    /** The file store's restart time and disk use, in a fresh JVM (see {@link FileStoreRestart}). */
+    private static void restart(int entries, Path dir, Path result) throws IOException, InterruptedException {
+        Files.deleteIfExists(result);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xms3g", "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+                FileStoreRestart.class.getName(), Integer.toString(entries), dir.toString(), result.toString());
+        System.out.println("# file store restart: " + entries + " entries");
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the file store restart failed: exit " + p.exitValue());
         }
     }
 

@@ -11,19 +11,48 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.api.WriteOptions;
 import io.sharedmemory.api.WriteResult;
+import io.sharedmemory.store.file.Durability;
+import io.sharedmemory.store.file.FileStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The engine as a user gets it: {@link SharedMemory#create} with the default plugins found by ServiceLoader (strategies,
- * permission provider, in-memory audit log), audit on, no listeners.
+ * permission provider, in-memory audit log), audit on, no listeners; on the in-memory store, or on the durable file
+ * store in a fresh directory ({@link #onFile}).
  */
 final class EngineSubject implements Subject {
     final SharedMemory memory;
+    /** The file store's directory, deleted at close; null for the in-memory store. */
+    private final Path directory;
 
     EngineSubject(int maxLogSize) {
-        memory = SharedMemory.create(SharedMemoryOptions.builder().maxLogSize(maxLogSize).build());
+        this(SharedMemoryOptions.builder().maxLogSize(maxLogSize), null);
+    }
+
+    /** The engine on a file store in a fresh directory under {@value #DIRECTORY_PROPERTY} (benchmarks' target). */
+    static EngineSubject onFile(int maxLogSize, Durability durability) {
+        Path dir = Path.of(System.getProperty(DIRECTORY_PROPERTY, "benchmarks/target/stores"))
+                .resolve(durability.name().toLowerCase(Locale.ROOT) + "-" + ProcessHandle.current().pid()
+                        + "-" + System.nanoTime());
+        return new EngineSubject(SharedMemoryOptions.builder().maxLogSize(maxLogSize)
+                .store(FileStore.open(dir, durability)), dir);
+    }
+
+    /** Where the file-store subjects keep their directories (BenchmarkMain passes its output directory's). */
+    static final String DIRECTORY_PROPERTY = "sharedmemory.bench.dir";
+
+    private EngineSubject(SharedMemoryOptions.Builder options, Path directory) {
+        this.directory = directory;
+        memory = SharedMemory.create(options.build());
         memory.createNamespace(NAMESPACE, NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
         memory.createNamespace(MERGE_NAMESPACE, NamespaceConfig.builder().defaultPermission(Permission.WRITE)
                 .conflictStrategy(NamespaceConfig.MERGE).build());
@@ -87,5 +116,18 @@ final class EngineSubject implements Subject {
     @Override
     public void close() {
         memory.close();
+        if (directory != null) {
+            deleteTree(directory);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.sharedmemory.benchmarks;
 
+import io.sharedmemory.store.file.Durability;
 import java.util.Map;
 
 /**
@@ -12,6 +13,10 @@ interface Subject extends AutoCloseable {
     String ENGINE = "engine";
     String CHM = "concurrent-hash-map";
     String IMAP = "hazelcast-imap";
+    /** The engine on the durable file store, BATCHED (the distribution's default). */
+    String ENGINE_FILE = "engine-file";
+    /** The engine on the durable file store, SYNC: each write acknowledged once forced to disk. */
+    String ENGINE_FILE_SYNC = "engine-file-sync";
 
     /** Stores every fixture value under its key, in the plain and in the merge map. */
     void preload();
@@ -38,6 +43,8 @@ interface Subject extends AutoCloseable {
     static Subject create(String name, int maxLogSize) {
         return switch (name) {
             case ENGINE -> new EngineSubject(maxLogSize);
+            case ENGINE_FILE -> EngineSubject.onFile(maxLogSize, Durability.BATCHED);
+            case ENGINE_FILE_SYNC -> EngineSubject.onFile(maxLogSize, Durability.SYNC);
             case CHM -> new ChmSubject();
             case IMAP -> new HazelcastSubject();
             default -> throw new IllegalArgumentException("unknown subject " + name);

@@ -42,7 +42,7 @@ public final class Summary {
         for (String f : List.of("jmh-threads-1.json", "jmh-threads-1-merge-cas.json", "jmh-threads-1-imap.json",
                 "jmh-threads-2.json", "jmh-threads-2-merge-cas.json", "jmh-threads-2-imap.json",
                 "jmh-audit-scaling-threads-1.json", "jmh-audit-scaling-threads-2.json", "jmh-fan-out.json",
-                "jmh-fan-out-imap.json")) {
+                "jmh-fan-out-imap.json", "jmh-sync-threads-1.json", "jmh-sync-threads-16.json")) {
             Path p = dir.resolve(f);
             if (Files.exists(p) && Files.size(p) > 0) {
                 s.readJmh(p);
@@ -54,6 +54,7 @@ public final class Summary {
                 s.readFootprint(p);
             }
         }
+        s.readFileStore(dir);
         Files.writeString(dir.resolve("summary.json"), Json.pretty(forJson(s.rows)) + "\n", StandardCharsets.UTF_8);
         String md = s.markdown(settings) + hashFlood(dir.resolve("jmh-hash-flood.json"));
         Files.writeString(dir.resolve("summary.md"), md, StandardCharsets.UTF_8);
@@ -217,6 +218,38 @@ public final class Summary {
         row.put("opsPerSecond", null);
         row.put("bytesPerEntry", ((Number) m.get("bytesPerEntry")).doubleValue());
         rows.add(row);
+    }
+
+    /** The file store's fsync probe and restart figures, as rows of their own. */
+    private void readFileStore(Path dir) throws IOException {
+        Path fsync = dir.resolve("fsync.json");
+        if (Files.exists(fsync) && Files.size(fsync) > 0) {
+            Map<String, Object> m = Json.parseObject(Files.readString(fsync));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", "fsync-latency");
+            row.put("subject", "dd");
+            row.put("variant", m.get("command"));
+            row.put("threads", 1);
+            row.put("opsPerSecond", 1000 / ((Number) m.get("msPerWrite")).doubleValue());
+            row.put("msPerWrite", ((Number) m.get("msPerWrite")).doubleValue());
+            rows.add(row);
+        }
+        Path restart = dir.resolve("restart-file.json");
+        if (Files.exists(restart) && Files.size(restart) > 0) {
+            Map<String, Object> m = Json.parseObject(Files.readString(restart));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", "restart");
+            row.put("subject", Subject.ENGINE_FILE);
+            row.put("variant", ((Number) m.get("entries")).longValue() + "-entries");
+            row.put("threads", 1);
+            row.put("opsPerSecond", null);
+            for (String f : List.of("writeSeconds", "restartAsLeftSeconds", "restartFromSnapshotSeconds",
+                    "directoryBytesAsLeft", "snapshotBytes", "directoryBytes", "snapshotBytesPerEntry",
+                    "directoryBytesPerEntry")) {
+                row.put(f, m.get(f) instanceof Number n ? n.doubleValue() : null);
+            }
+            rows.add(row);
+        }
     }
 
     /**
@@ -420,6 +453,8 @@ public final class Summary {
             b.append(" |\n");
         }
 
+        fileStore(b);
+
         b.append("\n## targets\n\nJudged on the wall-clock figures; the last column is the same figure per CPU-second"
                 + " (what it would be if the benchmark had the cores to itself; for the 2-thread scaling target,"
                 + " 2 × the per-CPU throughput at 2 threads over that at 1), for a machine shared with other"
@@ -460,6 +495,17 @@ public final class Summary {
                 ratio(get("fan-out", Subject.ENGINE, 1, "subscribers=100", "writerOpsPerSecond"),
                         get("fan-out", Subject.ENGINE, 1, "subscribers=0", "writerOpsPerSecond")),
                 null, v -> v >= 0.5, Summary::x);
+        for (String w : List.of("write", "read")) {
+            for (int t : new int[] {1, 2}) {
+                double min = w.equals("write") ? 0.7 : 0.95;
+                target(b, "file store (BATCHED) / in-memory engine " + w + ", " + t + " thread(s) ≥ " + min + "×",
+                        ratio(ops(w, Subject.ENGINE_FILE, t), ops(w, Subject.ENGINE, t)),
+                        ratio(cpuOps(w, Subject.ENGINE_FILE, t), cpuOps(w, Subject.ENGINE, t)), v -> v >= min,
+                        Summary::x);
+            }
+        }
+        target(b, "file store SYNC write, 16 threads ≥ 10 × 1 thread", ratio(ops("write", Subject.ENGINE_FILE_SYNC,
+                16), ops("write", Subject.ENGINE_FILE_SYNC, 1)), null, v -> v >= 10, Summary::x);
         if (retained != null) {
             Double e = get("memory", Subject.ENGINE, 1, retained, "bytesPerEntry");
             Double c = get("memory", Subject.CHM, 1, retained, "bytesPerEntry");
@@ -467,6 +513,66 @@ public final class Summary {
                     v -> v <= 150, v -> num(v, "%.0f B"));
         }
         return b.toString();
+    }
+
+    /** The durable store: its figures beside the in-memory engine's, SYNC with the device's latency, restart, disk. */
+    private void fileStore(StringBuilder b) {
+        b.append("\n## file store (the engine on the durable store)\n\n");
+        b.append("BATCHED (acknowledged once the OS has the record, forced every second) beside the in-memory engine,"
+                + " same run:\n\n");
+        b.append("| workload | threads | engine (memory) | engine-file (BATCHED) | file / memory | same, per CPU-second |"
+                + " bytes allocated per op (memory / file) |\n|---|---:|---:|---:|---:|---:|---|\n");
+        for (String w : List.of("read", "write")) {
+            for (int t : new int[] {1, 2}) {
+                Double m = ops(w, Subject.ENGINE, t);
+                Double f = ops(w, Subject.ENGINE_FILE, t);
+                if (f == null) {
+                    continue;
+                }
+                b.append("| ").append(w).append(" | ").append(t).append(" | ").append(rate(m)).append(" | ")
+                        .append(rate(f)).append(" | ").append(x(ratio(f, m))).append(" | ")
+                        .append(x(ratio(cpuOps(w, Subject.ENGINE_FILE, t), cpuOps(w, Subject.ENGINE, t))))
+                        .append(" | ").append(num(get(w, Subject.ENGINE, t, null, "bytesPerOp"), "%.0f"))
+                        .append(" / ").append(num(get(w, Subject.ENGINE_FILE, t, null, "bytesPerOp"), "%.0f"))
+                        .append(" |\n");
+            }
+        }
+        Double one = ops("write", Subject.ENGINE_FILE_SYNC, 1);
+        Double sixteen = ops("write", Subject.ENGINE_FILE_SYNC, 16);
+        Map<String, Object> dd = rows.stream().filter(r -> "fsync-latency".equals(r.get("workload"))).findFirst()
+                .orElse(null);
+        Double latency = dd == null ? null : (Double) dd.get("msPerWrite");
+        if (one != null || sixteen != null) {
+            b.append("\nSYNC (acknowledged once forced to disk; concurrent writers share a force). The device: ")
+                    .append(latency == null ? "not measured" : num(latency, "%.3f") + " ms per synchronous 512-byte "
+                            + "write (`" + dd.get("variant") + "`)").append(".\n\n");
+            b.append("| threads | writes/s | vs 1 thread | bound: threads ÷ fsync latency | of the bound |\n"
+                    + "|---:|---:|---:|---:|---:|\n");
+            for (int t : new int[] {1, 16}) {
+                Double w = ops("write", Subject.ENGINE_FILE_SYNC, t);
+                Double bound = latency == null ? null : t * 1000 / latency;
+                b.append("| ").append(t).append(" | ").append(rate(w)).append(" | ").append(x(ratio(w, one)))
+                        .append(" | ").append(rate(bound)).append(" | ")
+                        .append(num(ratio(w, bound) == null ? null : 100 * ratio(w, bound), "%.0f %%")).append(" |\n");
+            }
+        }
+        Map<String, Object> r = rows.stream().filter(x -> "restart".equals(x.get("workload"))).findFirst()
+                .orElse(null);
+        if (r != null) {
+            b.append("\nRestart and disk (").append(String.valueOf(r.get("variant")).replace("-", " "))
+                    .append(", written through the engine in ").append(num((Double) r.get("writeSeconds"), "%.1f"))
+                    .append(" s): restart as the store left itself (automatic snapshot + log) ")
+                    .append(num((Double) r.get("restartAsLeftSeconds"), "%.2f")).append(" s (directory ")
+                    .append(num(mib((Double) r.get("directoryBytesAsLeft")), "%.0f")).append(" MiB); after a snapshot ")
+                    .append(num((Double) r.get("restartFromSnapshotSeconds"), "%.2f")).append(" s, the snapshot ")
+                    .append(num((Double) r.get("snapshotBytesPerEntry"), "%.0f")).append(" B per entry, the directory ")
+                    .append(num((Double) r.get("directoryBytesPerEntry"), "%.0f"))
+                    .append(" B per entry (median of 3 restarts each).\n");
+        }
+    }
+
+    private static Double mib(Double bytes) {
+        return bytes == null ? null : bytes / (1 << 20);
     }
 
     private static void target(StringBuilder b, String name, Double value, Double perCpu, Predicate<Double> pass,

@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {Jvm.XMS, Jvm.XMX, Jvm.PRETOUCH, Jvm.HZ1, Jvm.HZ2, Jvm.HZ3, Jvm.HZ4, Jvm.HZ5, Jvm.HZ6})
 public class Workloads {
-    @Param({Subject.ENGINE, Subject.CHM, Subject.IMAP})
+    @Param({Subject.ENGINE, Subject.CHM, Subject.IMAP, Subject.ENGINE_FILE, Subject.ENGINE_FILE_SYNC})
     public String subject;
 
     private Subject s;

@@ -58,8 +58,8 @@ class KarafFeatures_BootTest {
      * file under {@code src/test/karaf/etc/}, copied into Karaf's {@code etc/} before the first start.
      */
     private static final List<String> FEATURES =
-            List.of("sharedmemory", "sharedmemory-eventadmin", "sharedmemory-shell", "sharedmemory-example",
-                    "sharedmemory-http", "sharedmemory-mcp");
+            List.of("sharedmemory", "sharedmemory-file", "sharedmemory-eventadmin", "sharedmemory-shell",
+                    "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp");
 
     private static final List<String> BUILT_IN_STRATEGIES =
             List.of("latest-wins", "first-wins", "merge", "version", "custom");
@@ -206,6 +206,18 @@ class KarafFeatures_BootTest {
                 + "\",\"key\":\"t1\",\"success\":false";
         assertTrue(entries.stream().anyMatch(e -> e.contains(written)), () -> "the write in " + entries);
         assertTrue(entries.stream().anyMatch(e -> e.contains(refused)), () -> "the refusal in " + entries);
+    }
+
+    @Test
+    @Order(5)
+    void theDataIsKeptByTheFileStoreUnderKarafsDataDirectory() throws Exception {
+        // where the sharedmemory-file feature's default configuration puts it (etc/io.sharedmemory.store.file.cfg),
+        // the engine using it (etc/io.sharedmemory.engine.cfg: store=file)
+        Path store = karaf.data().resolve("sharedmemory/store");
+        assertTrue(Files.isRegularFile(store.resolve("LOCK")), () -> store + " holds the store's lock file");
+        String stats = karaf.run("sm:stats");
+        assertTrue(stats.lines().anyMatch(l -> l.matches("\\s+store\\s+file")), stats);
+        assertTrue(stats.contains(store.toString()), stats);
     }
 
     @Test

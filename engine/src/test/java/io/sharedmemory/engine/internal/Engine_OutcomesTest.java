@@ -32,6 +32,7 @@ import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.api.WriteResult.Status;
 import io.sharedmemory.spi.AccessLog;
 import io.sharedmemory.spi.AuditSink;
+import io.sharedmemory.store.MemoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -207,7 +208,7 @@ class Engine_OutcomesTest {
             List<String> names = engine.getNamespaces();
             assertEquals(List.of("a", "b", "c"), names);
             assertThrows(UnsupportedOperationException.class, () -> names.add("d"));
-            assertEquals("SharedMemory[namespaces=3]", engine.toString());
+            assertEquals("SharedMemory[namespaces=3" + storeSuffix() + "]", engine.toString());
             List<String> many = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 many.add("ns-" + (i * 7919 % 1000));
@@ -976,7 +977,7 @@ class Engine_OutcomesTest {
             engine.destroy();
             assertEquals(1, destroyedCalls.get());
             assertTrue(engine.isDestroyed());
-            assertEquals("SharedMemory[namespaces=0, destroyed]", engine.toString());
+            assertEquals("SharedMemory[namespaces=0" + storeSuffix() + ", destroyed]", engine.toString());
             assertEquals(List.of(), engine.getNamespaces());
             String msg = "This shared memory has been destroyed";
             assertEquals(msg, assertThrows(IllegalStateException.class, () -> engine.createNamespace("x"))
@@ -1003,5 +1004,11 @@ class Engine_OutcomesTest {
             assertTrue(other.isDestroyed());
             assertSame(TestStores.options().build().identity(), other.identityMode());
         }
+    }
+
+    /** What toString adds for the store the suite runs on: nothing for the in-memory default. */
+    private static String storeSuffix() {
+        MemoryStore store = TestStores.newStore();
+        return store == null ? "" : ", store=" + store.name();
     }
 }

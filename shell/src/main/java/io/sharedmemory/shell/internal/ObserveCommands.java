@@ -117,6 +117,8 @@ public final class ObserveCommands {
                     .append(": ").append(value));
             s.namespaceDetails().forEach(n -> sb.append(String.format("%n  %-24s %-12s %6d entries %3d subscribers",
                     n.name(), n.conflictStrategy(), n.entries(), n.subscriptions())));
+            // what the store says of itself: for the file store its directory, durability, log and last snapshot
+            s.store().forEach((label, value) -> sb.append(String.format("%n  %-14s %s", label, value)));
             return sb.toString();
         }));
     }

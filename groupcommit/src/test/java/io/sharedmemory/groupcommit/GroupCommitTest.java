@@ -1,0 +1,235 @@
+package io.sharedmemory.groupcommit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    /** What the simulated file has appended: a flush makes all of it durable. */
+    private final AtomicLong appended = new AtomicLong();
+
+    /** Blocks a flush until the test lets it go. */
+    private static void hold(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("the test never released the flush");
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void aWriter_returnsOnlyAfterTheFlushCompleted() throws Exception {
+        CountDownLatch inFlush = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            inFlush.countDown();
+            hold(release);
+            return appended.get();
+        });
+        appended.set(10);
+        Future<?> writer = pool.submit(() -> {
+            gc.await(10);
+            return null;
+        });
+        assertTrue(inFlush.await(30, TimeUnit.SECONDS));
+        assertFalse(writer.isDone(), "the writer returned while its flush was still running");
+        assertEquals(0, gc.durable());
+        release.countDown();
+        writer.get(30, TimeUnit.SECONDS);
+        assertEquals(10, gc.durable());
+        assertEquals(1, gc.flushes());
+        gc.await(5);
+        assertEquals(1, gc.flushes(), "a position already durable needs no flush");
+    }
+
+    @Test
+    void writersThatArriveDuringAFlush_shareTheNextOne() throws Exception {
+        CountDownLatch firstInFlush = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        List<Long> targets = new ArrayList<>();
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            synchronized (targets) {
+                targets.add(target);
+            }
+            long upTo = appended.get(); // what was appended when the flush began
+            if (calls.incrementAndGet() == 1) {
+                firstInFlush.countDown();
+                hold(releaseFirst);
+            }
+            return upTo;
+        });
+        appended.set(1);
+        Future<?> first = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(firstInFlush.await(30, TimeUnit.SECONDS));
+        int others = 7;
+        List<Future<?>> rest = new ArrayList<>();
+        for (int i = 0; i < others; i++) {
+            long position = appended.incrementAndGet();
+            rest.add(pool.submit(() -> {
+                gc.await(position);
+                return null;
+            }));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == others);
+        releaseFirst.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        for (Future<?> f : rest) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(2, calls.get(), "seven writers that queued behind one flush share the next one");
+        assertEquals(1 + others, gc.durable());
+        assertTrue(targets.get(1) > targets.get(0), "targets never decrease: " + targets);
+    }
+
+    @Test
+    void aFailedFlush_failsItsLeader_itsWaiters_andEveryLaterCaller_andIsNeverRetried() throws Exception {
+        CountDownLatch inFlush = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        IOException diskGone = new IOException("Input/output error");
+        GroupCommit gc = new GroupCommit("log", 0, target -> {
+            calls.incrementAndGet();
+            inFlush.countDown();
+            hold(release);
+            throw diskGone;
+        });
+        Future<?> leader = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(inFlush.await(30, TimeUnit.SECONDS));
+        Future<?> waiter = pool.submit(() -> {
+            gc.await(2);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == 1);
+        release.countDown();
+        ExecutionException led = assertThrows(ExecutionException.class, () -> leader.get(30, TimeUnit.SECONDS));
+        assertSame(diskGone, led.getCause(), "the leader gets its flush's own exception");
+        ExecutionException waited = assertThrows(ExecutionException.class, () -> waiter.get(30, TimeUnit.SECONDS));
+        CommitFailedException w = assertInstanceOf(CommitFailedException.class, waited.getCause());
+        assertSame(diskGone, w.getCause());
+        assertTrue(w.getMessage().startsWith("log failed earlier"), w.getMessage());
+        CommitFailedException later = assertThrows(CommitFailedException.class, () -> gc.await(3));
+        assertSame(diskGone, later.getCause());
+        assertThrows(CommitFailedException.class, () -> gc.await(0), "not even a durable position is confirmed");
+        assertEquals(1, calls.get(), "a failed flush is never retried");
+        assertSame(diskGone, gc.failure());
+    }
+
+    @Test
+    void aFlushThatThrowsARuntimeException_stopsTheGroupCommitToo() {
+        GroupCommit gc = new GroupCommit("log", 0, target -> {
+            throw new IllegalStateException("mapped buffer gone");
+        });
+        IOException e = assertThrows(IOException.class, () -> gc.await(1));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertThrows(CommitFailedException.class, () -> gc.await(1));
+    }
+
+    @Test
+    void aFlushThatFallsShortOfItsTarget_isAFailure() throws Exception {
+        GroupCommit gc = new GroupCommit("log", 0, target -> target - 1);
+        IOException e = assertThrows(IOException.class, () -> gc.await(5));
+        assertTrue(e.getMessage().contains("short of 5"), e.getMessage());
+        assertThrows(CommitFailedException.class, () -> gc.await(1));
+    }
+
+    @Test
+    void anOwnersFailure_stopsWaitersAndLaterCallers() throws Exception {
+        CountDownLatch inFlush = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit("log", 0, target -> {
+            inFlush.countDown();
+            hold(release);
+            return target;
+        });
+        Future<?> leader = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(inFlush.await(30, TimeUnit.SECONDS));
+        Future<?> waiter = pool.submit(() -> {
+            gc.await(2);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == 1);
+        IOException torn = new IOException("append failed half-way");
+        gc.fail(torn);
+        ExecutionException waited = assertThrows(ExecutionException.class, () -> waiter.get(30, TimeUnit.SECONDS));
+        assertSame(torn, waited.getCause().getCause());
+        release.countDown();
+        leader.get(30, TimeUnit.SECONDS);
+        assertEquals(1, gc.durable(), "the flush that was running completed");
+        assertThrows(CommitFailedException.class, () -> gc.await(2));
+        gc.fail(new IOException("second"));
+        assertSame(torn, gc.failure(), "the first failure is kept");
+    }
+
+    @Test
+    void anInterruptedWaiter_keepsWaiting_andReturnsWithItsInterruptStatus() throws Exception {
+        CountDownLatch inFlush = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit("log", 0, target -> {
+            inFlush.countDown();
+            hold(release);
+            return 2;
+        });
+        Future<?> leader = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(inFlush.await(30, TimeUnit.SECONDS));
+        boolean[] interrupted = new boolean[1];
+        long[] durableAtReturn = new long[1];
+        Thread waiter = new Thread(() -> {
+            try {
+                gc.await(2);
+                durableAtReturn[0] = gc.durable();
+                interrupted[0] = Thread.currentThread().isInterrupted();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        waiter.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == 1);
+        waiter.interrupt();
+        release.countDown();
+        leader.get(30, TimeUnit.SECONDS);
+        waiter.join(30_000);
+        assertFalse(waiter.isAlive());
+        assertEquals(2, durableAtReturn[0], "the interrupted waiter returned only once its position was durable");
+        assertTrue(interrupted[0], "the interrupt status is kept");
+    }
+}

@@ -1,0 +1,578 @@
+package io.sharedmemory.store.file.internal;
+
+import io.sharedmemory.groupcommit.CommitFailedException;
+import io.sharedmemory.groupcommit.GroupCommit;
+import io.sharedmemory.store.StoreException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * The append-only log: framed records in numbered segment files, appended through memory, forced through one
+ * {@link GroupCommit}.
+ *
+ * <h2>Layout</h2>
+ * A segment {@code log-<number>.seg} is made full size and zero-filled, then mapped. It opens with a 64-byte header
+ * (magic, its number, a checksum, and the <em>watermark</em> slot, below); records follow from byte 64. A segment ends
+ * with a SEAL record naming the next segment, written when the log moves on; the last segment ends where the zeros
+ * begin. A position is {@code segment << 32 | offset}: positions only grow.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>Appends are serialized by {@code lock}; each is one copy into the current segment, so the log's order is the
+ *       order in which appends took the lock, and a record is whole in the page cache before the next one starts.
+ *       {@code appended} is the end of the last record appended.</li>
+ *   <li>A segment is written only while it is {@code current}; once sealed it is only forced, then closed (unmapped)
+ *       by the flush that forced its last byte. A flush holds {@code flushLock} while it touches mappings, and close
+ *       takes it before unmapping anything, so no mapping is used after it is unmapped (which would crash the JVM).</li>
+ *   <li>Segment numbers are consecutive: the next segment's number is taken under {@code lock}, by the background
+ *       preparation or by a writer that finds none prepared, never by both (a writer waits for a preparation under
+ *       way).</li>
+ *   <li>The watermark: after a flush forced everything up to position W, W is written into the header of the segment
+ *       holding it. It is never more than what is on the device, so recovery knows that a damaged record before the
+ *       highest watermark it finds was once forced: damage, not a torn tail.</li>
+ *   <li>Fail-stop: the first failure to write, create a segment or force sets {@code stopped}; no append is accepted
+ *       after it and the group commit fails every waiter. Nothing is retried.</li>
+ * </ul>
+ */
+final class Log {
+    static final int HEADER = 64;
+    static final int WATERMARK_AT = 24;
+    static final int SEAL_BYTES = RecordWriter.FRAME + 1 + 8;
+    static final byte[] MAGIC = "SM-LOG01".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final System.Logger LOG = System.getLogger("io.sharedmemory.store.file");
+
+    /** One segment file while the log has it open. */
+    static final class Segment {
+        final long number;
+        final Path path;
+        final Disk.SegmentFile file;
+        /** The end of what is written (under the log's lock); final once sealed. */
+        int end = HEADER;
+        /** Under the log's lock. */
+        boolean sealed;
+        /** Forced up to here; touched only by the flush (one at a time). */
+        int forcedTo;
+
+        Segment(long number, Path path, Disk.SegmentFile file) {
+            this.number = number;
+            this.path = path;
+            this.file = file;
+        }
+    }
+
+    private final Disk disk;
+    private final Path directory;
+    private final int segmentSize;
+    private final Executor preparer;
+    private final GroupCommit commit;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition preparation = lock.newCondition();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final ArrayDeque<Segment> unforced = new ArrayDeque<>();
+    private Segment current;
+    private int offset;
+    private Segment next;
+    private boolean preparing;
+    private long nextNumber;
+    private boolean closed;
+    private boolean released;
+    // under the lock: a volatile store per append would cost a fence each; their readers are rare (maintenance)
+    private long appended;
+    private long appendedBytes;
+    private volatile StoreException stopped;
+
+    /**
+     * Opens a log whose first segment is {@code first}, created now.
+     *
+     * @throws IOException when the segment cannot be created
+     */
+    Log(Disk disk, Path directory, int segmentSize, long first, Executor preparer) throws IOException {
+        this.disk = disk;
+        this.directory = directory;
+        this.segmentSize = segmentSize;
+        this.preparer = preparer;
+        this.current = create(first, segmentSize);
+        this.nextNumber = first + 1;
+        this.offset = HEADER;
+        this.appended = position(first, HEADER);
+        this.unforced.add(current);
+        this.commit = new GroupCommit("the log in " + directory, position(first, 0), this::flush);
+    }
+
+    static long position(long segment, int offset) {
+        return segment << 32 | offset;
+    }
+
+    static String segmentName(long number) {
+        return String.format("log-%016d.seg", number);
+    }
+
+    /** @return the segment number in a segment's file name, or -1 */
+    static long segmentNumber(String name) {
+        return number(name, "log-", ".seg");
+    }
+
+    static long number(String name, String prefix, String suffix) {
+        return number(name, prefix, suffix, 16);
+    }
+
+    /** @return the number of {@code digits} digits between prefix and suffix, or -1 */
+    static long number(String name, String prefix, String suffix, int digits) {
+        if (name.length() != prefix.length() + digits + suffix.length() || !name.startsWith(prefix)
+                || !name.endsWith(suffix)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(prefix.length(), prefix.length() + digits));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The header of a new segment: magic, number, checksum of both. */
+    static byte[] header(long number) {
+        byte[] h = new byte[20];
+        System.arraycopy(MAGIC, 0, h, 0, 8);
+        LONG.set(h, 8, number);
+        CRC32C crc = new CRC32C();
+        crc.update(h, 0, 16);
+        INT.set(h, 16, (int) crc.getValue());
+        return h;
+    }
+
+    /** The watermark slot: the position, and a checksum of it (a torn slot reads as no watermark). */
+    static byte[] watermark(long position) {
+        byte[] w = new byte[12];
+        LONG.set(w, 0, position);
+        CRC32C crc = new CRC32C();
+        crc.update(w, 0, 8);
+        INT.set(w, 8, (int) crc.getValue());
+        return w;
+    }
+
+    /** @return the watermark in a slot's 12 bytes, or -1 when it holds none or a torn one */
+    static long readWatermark(byte[] slot, int at) {
+        long position = (long) LONG.get(slot, at);
+        CRC32C crc = new CRC32C();
+        crc.update(slot, at, 8);
+        return position != 0 && (int) INT.get(slot, at + 8) == (int) crc.getValue() ? position : -1;
+    }
+
+    private Segment create(long number, int size) throws IOException {
+        Path path = directory.resolve(segmentName(number));
+        Disk.SegmentFile file = disk.createSegment(path, size);
+        try {
+            byte[] h = header(number);
+            file.write(0, h, 0, h.length);
+            // the segment's name must survive a power loss before any record in it is called durable
+            disk.forceDirectory(directory);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            try {
+                disk.delete(path);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new Segment(number, path, file);
+    }
+
+    /**
+     * Appends one framed record: when it returns, the record is in the operating system's hands.
+     *
+     * @return the position of the record's end
+     * @throws StoreException when the log is closed or stopped (nothing appended), or this append failed (the log
+     *         stops)
+     */
+    long append(RecordWriter record) {
+        int n = record.size();
+        lock.lock();
+        try {
+            refuseIfStopped();
+            if (offset + n > current.file.size() - SEAL_BYTES) {
+                roll(n);
+            }
+            try {
+                current.file.write(offset, record.array(), 0, n);
+            } catch (RuntimeException | Error e) {
+                // part of the record may be in the page cache: nothing may be appended after it
+                throw stop(new StoreException("Writing to the log segment " + current.path + " failed: " + e, e,
+                        true));
+            }
+            offset += n;
+            current.end = offset;
+            appendedBytes += n;
+            long p = position(current.number, offset);
+            appended = p;
+            if (next == null && !preparing && offset > current.file.size() >> 1) {
+                prepareInBackground();
+            }
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock. */
+    private void refuseIfStopped() {
+        if (closed) {
+            throw new StoreException("The file store in " + directory + " is closed");
+        }
+        StoreException s = stopped;
+        if (s != null) {
+            throw new StoreException("The file store in " + directory + " stopped accepting writes after a failure ("
+                    + s.getMessage() + "); nothing was changed. Reopen it once the cause is fixed", s);
+        }
+    }
+
+    /**
+     * Under the lock: seals the current segment and moves to the next. A segment prepared in the background is used
+     * when there is one; otherwise this writer makes it, without holding the lock, so that writers whose records still
+     * fit in the current segment go on meanwhile (those that need the next one wait for it).
+     */
+    private void roll(int record) {
+        int need = HEADER + record + SEAL_BYTES;
+        for (;;) {
+            while (preparing) {
+                preparation.awaitUninterruptibly();
+            }
+            refuseIfStopped();
+            if (offset + record <= current.file.size() - SEAL_BYTES) {
+                return; // another writer moved the log on meanwhile
+            }
+            Segment s = next;
+            if (s != null && s.file.size() >= need) {
+                next = null;
+                sealTowards(s);
+                return;
+            }
+            if (s != null) {
+                next = null;
+                discard(s);
+                nextNumber = s.number;
+            }
+            long number = nextNumber;
+            preparing = true;
+            Segment made = null;
+            Exception failure = null;
+            lock.unlock();
+            try {
+                made = create(number, Math.max(segmentSize, need));
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            } finally {
+                lock.lock();
+                preparing = false;
+                preparation.signalAll();
+            }
+            if (failure != null) {
+                throw stop(new StoreException("Cannot create the log segment " + directory.resolve(segmentName(number))
+                        + ": " + failure, failure, false));
+            }
+            nextNumber = number + 1;
+            if (closed) {
+                discard(made);
+                refuseIfStopped();
+            }
+            next = made;
+        }
+    }
+
+    /** Under the lock: writes the SEAL naming {@code s} at the end of the current segment, and moves on to it. */
+    private void sealTowards(Segment s) {
+        RecordWriter seal = Records.seal(new RecordWriter(), s.number);
+        seal.finish();
+        try {
+            current.file.write(offset, seal.array(), 0, seal.size());
+        } catch (RuntimeException | Error e) {
+            discard(s);
+            throw stop(new StoreException("Writing to the log segment " + current.path + " failed: " + e, e, true));
+        }
+        current.end = offset + seal.size();
+        current.sealed = true;
+        current = s;
+        offset = HEADER;
+        unforced.add(s);
+        appended = position(s.number, HEADER);
+    }
+
+    private void discard(Segment s) {
+        s.file.close();
+        try {
+            disk.delete(s.path);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete the unused log segment " + s.path, e);
+        }
+    }
+
+    /** Under the lock. */
+    private void prepareInBackground() {
+        preparing = true;
+        try {
+            preparer.execute(this::prepareNext);
+        } catch (RejectedExecutionException e) {
+            preparing = false;
+        }
+    }
+
+    /** In the background: makes the next segment before the current one is full, so writers do not wait for it. */
+    private void prepareNext() {
+        long number;
+        lock.lock();
+        try {
+            if (closed || next != null) {
+                preparing = false;
+                preparation.signalAll();
+                return;
+            }
+            number = nextNumber;
+        } finally {
+            lock.unlock();
+        }
+        Segment s = null;
+        try {
+            s = create(number, segmentSize);
+        } catch (IOException | RuntimeException e) {
+            // the writer that needs it tries once more, and stops the store if that fails too
+            LOG.log(System.Logger.Level.WARNING, "could not prepare the log segment " + segmentName(number) + " in "
+                    + directory + ": " + e);
+        }
+        lock.lock();
+        try {
+            preparing = false;
+            if (s != null) {
+                if (closed) {
+                    discard(s);
+                } else {
+                    next = s;
+                    nextNumber = number + 1;
+                }
+            }
+            preparation.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Where the log stands: the end of the last record appended, and the bytes appended since it was opened. */
+    record Mark(long position, long bytes) {
+    }
+
+    /**
+     * @return where the log stands now (for a snapshot: every change committed before this moment is in the log
+     *         before the position)
+     */
+    Mark mark() {
+        lock.lock();
+        try {
+            return new Mark(appended, appendedBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static long segmentOf(long position) {
+        return position >>> 32;
+    }
+
+    static int offsetOf(long position) {
+        return (int) position;
+    }
+
+    /**
+     * Returns once everything up to the position is forced to the device.
+     *
+     * @throws StoreException (outcome unknown) when the force failed, now or before: the data is in the operating
+     *         system's hands but not known to be on the device; the log accepts nothing more
+     */
+    void awaitDurable(long position) {
+        try {
+            commit.await(position);
+        } catch (CommitFailedException e) {
+            throw new StoreException("The log in " + directory + " could not be forced to disk earlier ("
+                    + e.getCause().getMessage() + "); this change is in the operating system's hands, not known "
+                    + "to be on the device. The store accepts no more writes", e, true);
+        } catch (IOException e) {
+            throw new StoreException("Forcing the log in " + directory + " to disk failed (" + e.getMessage()
+                    + "); this change is in the operating system's hands, not known to be on the device. The store "
+                    + "accepts no more writes", e, true);
+        }
+    }
+
+    /** The group commit's flush: forces every segment with unforced bytes, then records the watermark. */
+    private long flush(long target) throws IOException {
+        flushLock.lock();
+        try {
+            Segment[] segments;
+            int[] ends;
+            lock.lock();
+            try {
+                if (released) {
+                    throw new IOException("the log in " + directory + " is closed");
+                }
+                segments = unforced.toArray(new Segment[0]);
+                ends = new int[segments.length];
+                for (int i = 0; i < segments.length; i++) {
+                    ends[i] = segments[i] == current ? offset : segments[i].end;
+                }
+            } finally {
+                lock.unlock();
+            }
+            Segment last = segments[segments.length - 1];
+            try {
+                for (int i = 0; i < segments.length; i++) {
+                    Segment s = segments[i];
+                    if (s.forcedTo < ends[i]) {
+                        s.file.force(s.forcedTo, ends[i]);
+                        s.forcedTo = ends[i];
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException i ? i : new IOException(e.toString(), e);
+                stop(new StoreException("Forcing the log in " + directory + " to disk failed: " + e, io, true));
+                throw io;
+            }
+            long reached = position(last.number, ends[segments.length - 1]);
+            byte[] w = watermark(reached);
+            last.file.write(WATERMARK_AT, w, 0, w.length);
+            List<Segment> done = new ArrayList<>();
+            lock.lock();
+            try {
+                unforced.removeIf(s -> {
+                    boolean forced = s.sealed && s.forcedTo == s.end;
+                    if (forced) {
+                        done.add(s);
+                    }
+                    return forced;
+                });
+            } finally {
+                lock.unlock();
+            }
+            for (Segment s : done) {
+                s.file.close();
+            }
+            // at least the target: the caller appended up to it, before the segments were read under the lock
+            return reached;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private StoreException stop(StoreException cause) {
+        if (stopped == null) {
+            stopped = cause;
+            LOG.log(System.Logger.Level.ERROR, "sharedmemory: the file store in " + directory + " stopped accepting "
+                    + "writes: " + cause.getMessage());
+        }
+        commit.fail(cause.getCause() instanceof IOException io ? io : new IOException(cause.getMessage(), cause));
+        return cause;
+    }
+
+    /** @return the end of the last record appended */
+    long appended() {
+        lock.lock();
+        try {
+            return appended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the bytes appended since the log was opened */
+    long appendedBytes() {
+        lock.lock();
+        try {
+            return appendedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the position known forced to the device */
+    long durable() {
+        return commit.durable();
+    }
+
+    /** @return why the log stopped, or null */
+    StoreException stopped() {
+        return stopped;
+    }
+
+    /** @return the number of the segment being written */
+    long currentSegment() {
+        lock.lock();
+        try {
+            return current.number;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forces what was appended (unless the log stopped), then releases every segment; the current one is cut to its
+     * end, so a closed log takes only what it holds. Idempotent.
+     */
+    void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            while (preparing) {
+                preparation.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean clean = stopped == null;
+        if (clean) {
+            try {
+                awaitDurable(appended());
+            } catch (StoreException e) {
+                clean = false;
+                LOG.log(System.Logger.Level.ERROR, "sharedmemory: closing the file store in " + directory + ": "
+                        + e.getMessage());
+            }
+        }
+        flushLock.lock();
+        lock.lock();
+        try {
+            released = true;
+            for (Segment s : unforced) {
+                s.file.close();
+            }
+            unforced.clear();
+            if (next != null) {
+                discard(next);
+                next = null;
+            }
+        } finally {
+            lock.unlock();
+            flushLock.unlock();
+        }
+        if (clean) {
+            try (Disk.WriteFile f = disk.openWrite(current.path)) {
+                f.truncate(current.end);
+                f.force();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not cut " + current.path + " to its end", e);
+            }
+        }
+    }
+}

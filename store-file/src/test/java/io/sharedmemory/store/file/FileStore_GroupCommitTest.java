@@ -1,0 +1,105 @@
+package io.sharedmemory.store.file;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sharedmemory.api.NamespaceConfig;
+import io.sharedmemory.api.Permission;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.SharedMemoryOptions;
+import io.sharedmemory.api.WriteResult;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The barrier of {@code SYNC}: with the device's force held back, a writer has not returned; and the writers that
+ * arrive meanwhile share the next force (group commit).
+ */
+class FileStore_GroupCommitTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    private static void hold(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("never released");
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Test
+    void aSyncWriter_returnsOnlyAfterTheForce_andWritersThatQueueMeanwhile_shareTheNextOne() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk();
+        SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder().store(FileStore.builder(
+                Path.of("/simulated/barrier")).durability(Durability.SYNC).segmentSize(1 << 20)
+                .syncInterval(Duration.ofHours(1)).disk(disk).build()).build());
+        try {
+            m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            AtomicBoolean holding = new AtomicBoolean(true);
+            CountDownLatch inForce = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger forces = new AtomicInteger();
+            disk.hook((op, path) -> {
+                if (op == SimulatedDisk.Op.SEGMENT_FORCE) {
+                    forces.incrementAndGet();
+                    if (holding.compareAndSet(true, false)) {
+                        inForce.countDown();
+                        hold(release);
+                    }
+                }
+            });
+            Future<WriteResult> first = pool.submit(() -> m.write("ns", "first", 1, "a"));
+            assertTrue(inForce.await(60, TimeUnit.SECONDS));
+            int queued = 8;
+            List<Future<WriteResult>> others = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < queued; i++) {
+                int n = i;
+                others.add(pool.submit(() -> {
+                    synchronized (threads) {
+                        threads.add(Thread.currentThread());
+                    }
+                    return m.write("ns", "k" + n, n, "a");
+                }));
+            }
+            // every queued writer has appended and waits for the force (parked), none has returned
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                synchronized (threads) {
+                    return threads.size() == queued
+                            && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING);
+                }
+            });
+            assertEquals(1, m.readEntry("ns", "k0", "a").orElseThrow().version(), "appended and visible");
+            assertFalse(first.isDone(), "the writer returned while its force was held back");
+            assertTrue(others.stream().noneMatch(Future::isDone), "a queued writer returned before any force");
+            release.countDown();
+            assertEquals(WriteResult.Status.WRITTEN, first.get(60, TimeUnit.SECONDS).status());
+            for (Future<WriteResult> f : others) {
+                assertEquals(WriteResult.Status.WRITTEN, f.get(60, TimeUnit.SECONDS).status());
+            }
+            assertEquals(2, forces.get(), "one force for the first writer, one shared by the eight queued behind it");
+        } finally {
+            m.destroy();
+        }
+    }
+}
