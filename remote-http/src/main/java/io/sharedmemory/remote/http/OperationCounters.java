@@ -256,6 +256,45 @@ public final class OperationCounters implements AuditSink, AutoCloseable {
         return new Window(end, Duration.ofMillis(intervalMillis), reads, writes, refusals);
     }
 
+    /**
+     * Reads, writes and refusals of one namespace over the kept intervals.
+     *
+     * @param reads reads
+     * @param writes writes
+     * @param refusals refusals
+     */
+    public record Totals(long reads, long writes, long refusals) {
+        /** No operation. */
+        public static final Totals NONE = new Totals(0, 0, 0);
+    }
+
+    /**
+     * @param visible which namespaces to report
+     * @return each of those namespaces that had an operation in the kept intervals, with its totals over them
+     */
+    public synchronized Map<String, Totals> totals(Predicate<String> visible) {
+        Map<String, Totals> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Counts> e : byNamespace.entrySet()) {
+            int[] ring = e.getValue().ring;
+            if (ring == null || !visible.test(e.getKey())) {
+                continue;
+            }
+            long r = 0;
+            long w = 0;
+            long x = 0;
+            for (int slot = 0; slot < intervals; slot++) {
+                // slots not yet written since the ring was made hold zeros
+                r += ring[3 * slot];
+                w += ring[3 * slot + 1];
+                x += ring[3 * slot + 2];
+            }
+            if (r != 0 || w != 0 || x != 0) {
+                out.put(e.getKey(), new Totals(r, w, x));
+            }
+        }
+        return out;
+    }
+
     @Override
     public void record(long nanoTime, long timestampMillis, String agentId, AccessAction action, String namespace,
                        String key, boolean success, String error) {

@@ -83,6 +83,10 @@ class OperationCounters_CountingTest {
         assertEquals(Duration.ofSeconds(1), w.interval());
         assertEquals(INTERVALS, w.reads().size());
 
+        assertEquals(java.util.Map.of("a", new OperationCounters.Totals(2, 3, 2), "b",
+                new OperationCounters.Totals(0, 0, 1)), counters.totals(ns -> true), "per namespace; none for nowhere");
+        assertEquals(java.util.Map.of("b", new OperationCounters.Totals(0, 0, 1)), counters.totals("b"::equals));
+
         OperationCounters.Window onlyB = counters.window("b"::equals);
         assertEquals(List.of(0L, 0L, 0L, 0L, 0L), onlyB.reads());
         assertEquals(List.of(0L, 0L, 0L, 0L, 1L), onlyB.refusals());

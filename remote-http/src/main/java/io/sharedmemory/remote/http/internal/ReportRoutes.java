@@ -96,6 +96,8 @@ final class ReportRoutes {
     /** {@code GET /v1/stats} */
     Map<String, Object> stats(AgentSession s) {
         MemoryStats stats = memory.getStats();
+        Map<String, OperationCounters.Totals> totals = counters == null ? Map.of()
+                : counters.totals(ns -> s.permission(ns).implies(Permission.READ));
         List<Map<String, Object>> details = new ArrayList<>();
         long entries = 0;
         int subscriptions = 0;
@@ -110,6 +112,14 @@ final class ReportRoutes {
             m.put("conflictStrategy", n.conflictStrategy());
             m.put("subscriptions", n.subscriptions());
             m.put("permission", JsonViews.permission(p));
+            if (counters != null) {
+                OperationCounters.Totals t = totals.getOrDefault(n.name(), OperationCounters.Totals.NONE);
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("reads", t.reads());
+                o.put("writes", t.writes());
+                o.put("refusals", t.refusals());
+                m.put("operations", o);
+            }
             details.add(m);
             entries += n.entries();
             subscriptions += n.subscriptions();
