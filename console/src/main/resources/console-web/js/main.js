@@ -127,11 +127,6 @@ onUnauthenticated(message => {
 document.getElementById('sign-out').addEventListener('click', () => signOut('You signed out.'));
 
 window.addEventListener('hashchange', route);
-window.addEventListener('storage', e => {
-  if (e.key === null) {
-    route();
-  }
-});
 
 const SHORTCUTS = {'1': '#/namespaces', '2': '#/live', '3': '#/permissions', '4': '#/log', '5': '#/plugins'};
 
