@@ -59,7 +59,7 @@ class KarafFeatures_BootTest {
      */
     private static final List<String> FEATURES =
             List.of("sharedmemory", "sharedmemory-file", "sharedmemory-eventadmin", "sharedmemory-shell",
-                    "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp");
+                    "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp", "sharedmemory-console");
 
     private static final List<String> BUILT_IN_STRATEGIES =
             List.of("latest-wins", "first-wins", "merge", "version", "custom");

@@ -34,6 +34,11 @@ import java.util.Objects;
  * {@link RemoteSettings#maxBodyBytes()} is refused with a 4xx and a JSON {@code {"error","message"}} body before
  * anything changes. Changes stream as Server-Sent Events ({@link ChangeFeeds} has the ids and resume rules).
  *
+ * <h2>Figures and plugins</h2>
+ * Given {@link OperationCounters} (an audit sink of the same memory), {@code GET /v1/stats} adds the operations per
+ * interval of the last minutes over the namespaces the agent may read; given a {@link PluginCatalog},
+ * {@code GET /v1/plugins} lists the plugins (404 without one).
+ *
  * <p>{@link #destroy()} ends every change stream; it is idempotent.
  */
 public final class MemoryHttpServlet extends HttpServlet {
@@ -57,11 +62,24 @@ public final class MemoryHttpServlet extends HttpServlet {
      * @param settings limits and retention
      */
     public MemoryHttpServlet(SharedMemory memory, RemoteSettings settings) {
+        this(memory, settings, null, null);
+    }
+
+    /**
+     * @param memory the memory to serve; its authenticator proves the tokens
+     * @param settings limits and retention
+     * @param counters the operation counters of {@code GET /v1/stats}: an audit sink of {@code memory}, started with
+     *        {@link OperationCounters#start}; null for none ({@code "operations": null})
+     * @param catalog the plugins of {@code GET /v1/plugins}; null for none (the route answers 404)
+     * @since 1.1
+     */
+    public MemoryHttpServlet(SharedMemory memory, RemoteSettings settings, OperationCounters counters,
+                             PluginCatalog catalog) {
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(settings, "settings");
         this.sessions = new BearerSessions(memory, settings.sessionCacheSize());
         this.feeds = new ChangeFeeds(settings);
-        this.api = new Api(memory, settings, sessions, feeds.registry());
+        this.api = new Api(memory, settings, sessions, feeds.registry(), counters, catalog);
     }
 
     @Override

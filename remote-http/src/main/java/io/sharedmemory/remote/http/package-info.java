@@ -4,10 +4,12 @@
  * (a bearer token → the agent's {@link io.sharedmemory.api.AgentSession}, cached), {@link
  * io.sharedmemory.remote.http.ChangeFeeds} (each agent's retained, numbered stream of a namespace's changes, for
  * Server-Sent Events and polling) and {@link io.sharedmemory.remote.http.JsonViews} (entries, events, results as JSON
- * objects). The MCP server ({@code io.sharedmemory.remote.mcp}) is built on them.
+ * objects); {@link io.sharedmemory.remote.http.OperationCounters} (an audit sink counting reads, writes and refusals
+ * per namespace for {@code GET /v1/stats}) and {@link io.sharedmemory.remote.http.PluginCatalog} (what
+ * {@code GET /v1/plugins} lists). The MCP server ({@code io.sharedmemory.remote.mcp}) is built on them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sharedmemory.remote.http;
 
 import org.osgi.annotation.bundle.Export;

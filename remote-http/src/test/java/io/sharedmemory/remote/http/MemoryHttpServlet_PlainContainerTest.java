@@ -41,8 +41,10 @@ import org.junit.jupiter.api.Test;
 class MemoryHttpServlet_PlainContainerTest {
     private static final char[] SECRET = "s3cret-of-alice".toCharArray();
     private static SharedMemory memory;
+    private static OperationCounters counters;
     private static Server server;
     private static String base;
+    private static String figures;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -54,8 +56,10 @@ class MemoryHttpServlet_PlainContainerTest {
                 .tokenOnlyAgent("bob")
                 .signingKey(key)
                 .build();
+        counters = new OperationCounters(Duration.ofMillis(100), 50);
         memory = SharedMemory.create(SharedMemoryOptions.builder().identity(IdentityMode.AUTHENTICATED)
-                .plugin(auth).build());
+                .plugin(auth).plugin(counters).build());
+        counters.start(memory);
         memory.createNamespace("tasks", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
 
         server = new Server();
@@ -67,14 +71,23 @@ class MemoryHttpServlet_PlainContainerTest {
         ServletHolder holder = new ServletHolder(new MemoryHttpServlet(memory, RemoteSettings.defaults()));
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/v1/*");
+        // the same API with operation counters and a plugin catalog of the application's
+        PluginCatalog catalog = () -> List.of(new PluginInfo(PluginInfo.Kind.STRATEGY, "latest-wins", 0, -1, null,
+                null, -1, "the application's", true, java.util.Set.of()));
+        ServletHolder withFigures = new ServletHolder(new MemoryHttpServlet(memory, RemoteSettings.defaults(),
+                counters, catalog));
+        withFigures.setAsyncSupported(true);
+        context.addServlet(withFigures, "/figures/*");
         server.setHandler(context);
         server.start();
         base = "http://127.0.0.1:" + connector.getLocalPort() + "/v1";
+        figures = "http://127.0.0.1:" + connector.getLocalPort() + "/figures";
     }
 
     @AfterAll
     static void stop() throws Exception {
         server.stop();
+        counters.close();
         memory.close();
     }
 
@@ -158,6 +171,39 @@ class MemoryHttpServlet_PlainContainerTest {
         HttpResponse<String> noToken = send("GET", "/namespaces/tasks/entries/t1", null, null);
         assertEquals(401, noToken.statusCode());
         assertTrue(noToken.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    }
+
+    @Test
+    void operationCountersAndAPluginCatalog_areTheApplicationsToGive() throws Exception {
+        String token = (String) Json.parseObject(send("POST", "/sessions", null,
+                Map.of("agentId", "alice", "secret", new String(SECRET))).body()).get("token");
+        Map<String, Object> without = Json.parseObject(send("GET", "/stats", token, null).body());
+        assertTrue(without.containsKey("operations") && without.get("operations") == null, without.toString());
+        HttpResponse<String> noCatalog = send("GET", "/plugins", token, null);
+        assertEquals(404, noCatalog.statusCode());
+        assertTrue(noCatalog.body().contains("without a plugin catalog"), noCatalog.body());
+
+        assertEquals(201, send("PUT", "/namespaces/tasks/entries/counted", token, Map.of("value", 1)).statusCode());
+        HttpRequest stats = HttpRequest.newBuilder(URI.create(figures + "/stats"))
+                .header("Authorization", "Bearer " + token).build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Map<String, Object> s = Json.parseObject(HTTP.send(stats, HttpResponse.BodyHandlers.ofString()).body());
+            List<?> writes = (List<?>) ((Map<?, ?>) s.get("operations")).get("writes");
+            return writes.stream().mapToLong(n -> ((Number) n).longValue()).sum() >= 1;
+        });
+        HttpRequest plugins = HttpRequest.newBuilder(URI.create(figures + "/plugins"))
+                .header("Authorization", "Bearer " + token).build();
+        Map<String, Object> p = Json.parseObject(HTTP.send(plugins, HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(List.of(Map.of("name", "latest-wins", "ranking", 0, "serviceId", -1, "component",
+                "the application's", "inUse", true)), ((List<?>) p.get("strategies")).stream()
+                .map(x -> without((Map<?, ?>) x, "bundle")).toList());
+        assertEquals("memory", ((Map<?, ?>) p.get("store")).get("store"));
+    }
+
+    private static Map<Object, Object> without(Map<?, ?> m, String key) {
+        Map<Object, Object> copy = new java.util.LinkedHashMap<>(m);
+        copy.remove(key);
+        return copy;
     }
 
     private static String next(BlockingQueue<String> lines, java.util.function.Predicate<String> p)

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,10 +75,13 @@ class HttpRoutes_E2ETest {
         assertEquals(Map.of("defaultPermission", "none", "permissions", Map.of("bob", "read", "alice", "admin"),
                 "conflictStrategy", "merge", "maxEntries", 10, "ttlMillis", 0), created.json().get("config"));
 
-        assertTrue(http.get("/v1/namespaces", alice).list("namespaces")
-                .contains(Map.of("name", "routes-ns", "permission", "admin")));
-        assertTrue(http.get("/v1/namespaces", bob).list("namespaces")
-                .contains(Map.of("name", "routes-ns", "permission", "read")));
+        assertTrue(http.get("/v1/namespaces", alice).list("namespaces").contains(Map.of("name", "routes-ns",
+                "permission", "admin", "entries", 0, "config", created.json().get("config"))),
+                "each namespace with the agent's permission, its configuration and its size");
+        assertTrue(http.get("/v1/namespaces", bob).list("namespaces").contains(Map.of("name", "routes-ns",
+                "permission", "read", "entries", 0, "config", Map.of("defaultPermission", "none",
+                        "conflictStrategy", "merge", "maxEntries", 10, "ttlMillis", 0))),
+                "per-agent permissions shown to admins only");
         Http.Response bobView = http.get("/v1/namespaces/routes-ns", bob);
         assertEquals(200, bobView.status());
         assertEquals("read", bobView.json().get("permission"));
@@ -298,6 +303,86 @@ class HttpRoutes_E2ETest {
                 && ((Number) n.get("entries")).intValue() == 1));
         assertTrue(http.get("/v1/stats", bob).list("namespaceDetails").stream()
                 .noneMatch(n -> n.get("name").equals("private-ns")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> detail(String token, String ns) throws Exception {
+        return http.get("/v1/stats", token).list("namespaceDetails").stream().filter(n -> n.get("name").equals(ns))
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void stats_countReadsWritesAndRefusals_inTheNamespacesTheCallerMayRead() throws Exception {
+        assertEquals(201, create(alice, "counted-ns", config("defaultPermission", "none",
+                "permissions", Map.of("bob", "read"))).status());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, http.send("PUT", "/v1/namespaces/counted-ns/entries/k" + i, alice, Map.of("value", i))
+                    .status());
+        }
+        assertEquals(200, http.get("/v1/namespaces/counted-ns/entries/k0", bob).status());
+        assertEquals(404, http.get("/v1/namespaces/counted-ns/entries/nothing", bob).status(), "a read, not a refusal");
+        assertEquals(403, http.send("PUT", "/v1/namespaces/counted-ns/entries/k0", bob, Map.of("value", 9)).status());
+        assertEquals(201, create(alice, "uncounted-for-bob", config("defaultPermission", "none")).status());
+        assertEquals(201, http.send("PUT", "/v1/namespaces/uncounted-for-bob/entries/k", alice, Map.of("value", 1))
+                .status());
+
+        // the counters are sampled every 2 s: wait for the interval that holds these operations
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Map.of("reads", 2, "writes", 3, "refusals", 1)
+                .equals(detail(alice, "counted-ns").get("operations")));
+        Map<String, Object> stats = http.get("/v1/stats", bob).json();
+        assertEquals(Map.of("reads", 2, "writes", 3, "refusals", 1), detail(bob, "counted-ns").get("operations"),
+                "a reader of the namespace sees its counts");
+        assertNull(detail(bob, "uncounted-for-bob"), "not a namespace bob may read");
+        Map<?, ?> ops = (Map<?, ?>) stats.get("operations");
+        assertEquals(2000, ops.get("intervalMillis"));
+        assertEquals(150, ((List<?>) ops.get("writes")).size(), "five minutes of 2 s intervals, oldest first");
+        assertNotNull(Instant.parse((String) ops.get("end")));
+        long counted = ((List<?>) ops.get("writes")).stream().mapToLong(n -> ((Number) n).longValue()).sum();
+        assertTrue(counted >= 3, "the per-interval sums hold the writes too: " + ops);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void plugins_listEveryKindWithRankingBundleAndUse_toEveryAgent() throws Exception {
+        Http.Response r = http.get("/v1/plugins", bob);
+        assertEquals(200, r.status(), r.body());
+        Map<String, Object> p = r.json();
+        List<Map<String, Object>> strategies = (List<Map<String, Object>>) p.get("strategies");
+        for (String name : List.of("latest-wins", "first-wins", "merge", "version", "custom")) {
+            Map<String, Object> s = strategies.stream().filter(x -> name.equals(x.get("name"))).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " in " + strategies));
+            assertEquals(true, s.get("inUse"), name);
+            assertEquals(0, s.get("ranking"));
+            assertTrue(((Number) s.get("serviceId")).longValue() > 0);
+            assertEquals("io.sharedmemory.strategies", ((Map<?, ?>) s.get("bundle")).get("symbolicName"));
+            assertTrue(((String) s.get("component")).startsWith("io.sharedmemory.strategies."), s.toString());
+        }
+        List<Map<String, Object>> providers = (List<Map<String, Object>>) p.get("permissionProviders");
+        assertEquals(1, providers.stream().filter(x -> Boolean.TRUE.equals(x.get("inUse"))).count(), "one decides");
+        assertEquals(true, providers.get(0).get("inUse"), "the best comes first");
+        List<Map<String, Object>> sinks = (List<Map<String, Object>>) p.get("auditSinks");
+        assertTrue(sinks.stream().allMatch(x -> Boolean.TRUE.equals(x.get("inUse"))), "every sink is in use");
+        assertTrue(sinks.stream().anyMatch(x -> String.valueOf(x.get("component")).contains("counts reads, writes")
+                && "io.sharedmemory.remote.http".equals(((Map<?, ?>) x.get("bundle")).get("symbolicName"))),
+                "the HTTP API's counting sink: " + sinks);
+        assertTrue(sinks.stream().anyMatch(x -> "io.sharedmemory.audit".equals(((Map<?, ?>) x.get("bundle"))
+                .get("symbolicName"))), "the audit bundle's sinks: " + sinks);
+        List<Map<String, Object>> authenticators = (List<Map<String, Object>>) p.get("authenticators");
+        assertEquals(true, authenticators.get(0).get("inUse"));
+        assertEquals("io.sharedmemory.permissions", ((Map<?, ?>) authenticators.get(0).get("bundle"))
+                .get("symbolicName"));
+        List<Map<String, Object>> stores = (List<Map<String, Object>>) p.get("stores");
+        Map<String, Object> memory = stores.stream().filter(x -> "memory".equals(x.get("name"))).findFirst()
+                .orElseThrow();
+        assertEquals(true, memory.get("inUse"));
+        assertEquals(List.of(), memory.get("capabilities"));
+        assertEquals("io.sharedmemory.engine", ((Map<?, ?>) memory.get("bundle")).get("symbolicName"));
+        assertEquals("memory", ((Map<?, ?>) p.get("store")).get("store"), "the facts of the store in use");
+        assertEquals(false, p.get("clustered"));
+        assertEquals(0, p.get("auditFailures"));
+        assertEquals(405, http.send("POST", "/v1/plugins", bob, null).status());
+        assertEquals(400, http.get("/v1/plugins?agentId=alice", bob).status());
+        assertEquals(401, http.get("/v1/plugins", null).status());
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.api.WriteResult;
 import io.sharedmemory.remote.http.BearerSessions;
+import io.sharedmemory.remote.http.OperationCounters;
+import io.sharedmemory.remote.http.PluginCatalog;
 import io.sharedmemory.remote.http.RemoteSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,12 +33,13 @@ public final class Api {
     private final ReportRoutes reports;
     private final ChangeRoute changes;
 
-    public Api(SharedMemory memory, RemoteSettings settings, BearerSessions sessions, FeedRegistry feeds) {
+    public Api(SharedMemory memory, RemoteSettings settings, BearerSessions sessions, FeedRegistry feeds,
+               OperationCounters counters, PluginCatalog catalog) {
         this.settings = settings;
         this.sessions = sessions;
         this.namespaces = new NamespaceRoutes(memory, settings);
         this.entries = new EntryRoutes(memory, settings);
-        this.reports = new ReportRoutes(memory);
+        this.reports = new ReportRoutes(memory, counters, catalog);
         this.changes = new ChangeRoute(feeds);
     }
 
@@ -93,6 +96,10 @@ public final class Api {
             Replies.allow(req, "GET");
             Requests.onlyParams(req, Set.of());
             Replies.reply(resp, 200, reports.stats(s));
+        } else if (n == 1 && first.equals("plugins")) {
+            Replies.allow(req, "GET");
+            Requests.onlyParams(req, Set.of());
+            Replies.reply(resp, 200, reports.plugins());
         } else {
             throw ApiException.notFound("no route " + req.getMethod() + " " + req.getRequestURI());
         }

@@ -2,6 +2,7 @@ package io.sharedmemory.remote.http.internal.osgi;
 
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.remote.http.MemoryHttpServlet;
+import io.sharedmemory.remote.http.OperationCounters;
 import io.sharedmemory.remote.http.RemoteSettings;
 import jakarta.servlet.Servlet;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * in the distribution): registers a {@link MemoryHttpServlet} while the engine is there, and unregisters it — ending
  * every change stream — when the engine goes or the configuration (PID {@value #PID}) changes. The port and the
  * address are the HTTP service's ({@code org.osgi.service.http.port}, {@code org.apache.felix.http.host}).
+ * {@code GET /v1/stats} counts operations with the {@link CountingSinkComponent}'s counters; {@code GET /v1/plugins}
+ * reads the service registry ({@link OsgiPluginCatalog}).
  */
 @Requirement(namespace = "osgi.implementation", name = "osgi.http", version = "2.0")
 @Component(configurationPid = HttpApiComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
@@ -71,7 +74,8 @@ public final class HttpApiComponent {
     private final MemoryHttpServlet servlet;
 
     @Activate
-    public HttpApiComponent(@Reference SharedMemory memory, Config config, BundleContext context) {
+    public HttpApiComponent(@Reference SharedMemory memory, @Reference OperationCounters counters, Config config,
+                            BundleContext context) {
         RemoteSettings settings = RemoteSettings.builder()
                 .maxBodyBytes(config.maxBodyBytes())
                 .feedEvents(config.feedEvents())
@@ -81,7 +85,7 @@ public final class HttpApiComponent {
                 .sessionCacheSize(config.sessionCacheSize())
                 .allowedOrigins(Arrays.asList(config.allowedOrigins()))
                 .build();
-        this.servlet = new MemoryHttpServlet(memory, settings);
+        this.servlet = new MemoryHttpServlet(memory, settings, counters, new OsgiPluginCatalog(context, memory));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", "/v1/*");
         props.put("osgi.http.whiteboard.servlet.name", "sharedmemory-v1");
