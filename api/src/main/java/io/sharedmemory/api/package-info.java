@@ -8,7 +8,7 @@
  * {@code java.util.function.Consumer} callbacks.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sharedmemory.api;
 
 import org.osgi.annotation.bundle.Export;
