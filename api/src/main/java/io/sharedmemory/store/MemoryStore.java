@@ -73,6 +73,23 @@ public interface MemoryStore extends AutoCloseable {
     void saveNamespace(String name, NamespaceConfig config);
 
     /**
+     * Replaces the configuration of an existing namespace, told which configuration the change was made from: the
+     * engine calls this one. A {@link StoreCapability#SHARED} store applies the difference between the two to the
+     * configuration it holds, field by field and agent by agent, so that two processes changing different agents'
+     * permissions at once both keep their change; other stores store {@code config} ({@link #saveNamespace(String,
+     * NamespaceConfig)}, the default).
+     *
+     * @param name the namespace
+     * @param previous the configuration the engine had when it made the change (the resolver is not stored)
+     * @param config its new configuration (the resolver is not stored)
+     * @throws StoreException when it could not be stored (then the old configuration stays)
+     * @since 1.1
+     */
+    default void saveNamespace(String name, NamespaceConfig previous, NamespaceConfig config) {
+        saveNamespace(name, config);
+    }
+
+    /**
      * Removes a namespace with its entries.
      *
      * @param name the namespace
@@ -92,6 +109,22 @@ public interface MemoryStore extends AutoCloseable {
      *         log's size and the last snapshot); shown by the shell's {@code sm:stats}
      */
     Map<String, String> describe();
+
+    /**
+     * For a {@link StoreCapability#SHARED} store: the namespace as the store holds it now — the newest configuration
+     * this process knows of, without resolver — or empty when it holds no namespace of that name. The engine reads it
+     * under the namespace's gate whenever the store reports a namespace change ({@link
+     * StoreListener#namespaceChanged}, {@link StoreListener#namespaceDropped}), so that a report that arrives late
+     * never takes the namespace back to an older configuration. Answered from what the store keeps in this process;
+     * never called for other stores.
+     *
+     * @param name the namespace
+     * @return its configuration, or empty
+     * @since 1.1
+     */
+    default java.util.Optional<NamespaceConfig> configuration(String name) {
+        return java.util.Optional.empty();
+    }
 
     /**
      * For a {@link StoreCapability#SHARED} store: from when this returns, report every change of the namespace's

@@ -48,17 +48,21 @@ public interface StoreListener {
 
     /**
      * A namespace was created or reconfigured through another process (its permissions changed, for instance). The
-     * engine starts using the configuration for every operation it checks from now on; it takes the namespace's gate
-     * to apply it, so when this returns no operation checked against the previous configuration is still in flight in
-     * this process. The store's {@link MemoryStore#entries} must already answer for the name.
+     * engine brings its namespace to what the store holds now: it takes the namespace's gate and applies
+     * {@link MemoryStore#configuration} as read there (so a report that arrives late never applies an older
+     * configuration), keeping the resolver it has; a namespace whose {@link MemoryStore#entries table} the store
+     * replaced (dropped and created again elsewhere) is ended and made anew. When this returns no operation checked
+     * against the previous configuration is still in flight in this process.
      *
      * @param name the namespace
-     * @param config its configuration as stored (without resolver: the engine keeps the resolver it has, if any)
+     * @param config its configuration as the store saw it (without resolver), for the record
      */
     void namespaceChanged(String name, NamespaceConfig config);
 
     /**
-     * A namespace was dropped through another process: the engine ends its subscriptions and forgets it.
+     * A namespace was dropped through another process: the engine ends its subscriptions and forgets it, unless the
+     * store holds a namespace of that name again ({@link MemoryStore#configuration}), which it then follows as for
+     * {@link #namespaceChanged}.
      *
      * @param name the namespace
      */

@@ -11,6 +11,7 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.engine.internal.plugins.PluginSet;
 import io.sharedmemory.engine.internal.values.Names;
+import io.sharedmemory.store.EntryTable;
 import io.sharedmemory.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,22 +169,45 @@ final class Namespaces {
     static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * A shared store reports a namespace created or reconfigured elsewhere: it is added, or its configuration is
-     * applied under its exclusive gate (so that no operation checked against the previous one is still in flight when
-     * this returns) keeping the resolver this process gave it, which no store keeps.
+     * A shared store reports that a namespace changed elsewhere (created, reconfigured, dropped): the engine's
+     * namespace is brought to what the store holds now, read under the lifecycle lock and the namespace's exclusive
+     * gate — so that no operation checked against the previous configuration is in flight when this returns, and a
+     * report that arrives late never applies an older configuration. The resolver this process gave the namespace is
+     * kept (no store keeps it). A namespace whose table the store replaced (dropped and created again elsewhere) ends
+     * and is made anew.
      */
-    void follow(String name, NamespaceConfig stored) {
+    void follow(String name) {
         synchronized (lifecycle) {
             if (core.destroyed) {
                 return;
             }
             Namespace ns = core.namespaces.get(name);
+            EntryTable table = storedTable(name);
+            if (ns != null && ns.table != table) {
+                long stamp = ns.gate.writeLock();
+                try {
+                    ns.deleted = true;
+                    core.namespaces.remove(name, ns);
+                    Subscriptions.endAll(ns);
+                } finally {
+                    ns.gate.unlockWrite(stamp);
+                }
+                ns = null;
+            }
+            if (table == null) {
+                return;
+            }
             if (ns == null) {
-                core.namespaces.put(name, new Namespace(name, stored, core.store.entries(name)));
+                core.store.configuration(name).ifPresent(stored ->
+                        core.namespaces.put(name, new Namespace(name, stored, table)));
                 return;
             }
             long stamp = ns.gate.writeLock();
             try {
+                NamespaceConfig stored = core.store.configuration(name).orElse(null);
+                if (stored == null) {
+                    return;
+                }
                 NamespaceConfig config = stored.conflictResolver().isPresent()
                         || ns.config.conflictResolver().isEmpty() ? stored
                         : stored.toBuilder().conflictResolver(ns.config.conflictResolver().get()).build();
@@ -197,21 +221,12 @@ final class Namespaces {
         }
     }
 
-    /** A shared store reports a namespace dropped elsewhere: its subscriptions end and the engine forgets it. */
-    void forget(String name) {
-        synchronized (lifecycle) {
-            Namespace ns = core.namespaces.get(name);
-            if (ns == null) {
-                return;
-            }
-            long stamp = ns.gate.writeLock();
-            try {
-                ns.deleted = true;
-                core.namespaces.remove(name, ns);
-                Subscriptions.endAll(ns);
-            } finally {
-                ns.gate.unlockWrite(stamp);
-            }
+    /** @return the store's table of the namespace, or null when it holds none */
+    private EntryTable storedTable(String name) {
+        try {
+            return core.store.configuration(name).isPresent() ? core.store.entries(name) : null;
+        } catch (IllegalArgumentException gone) {
+            return null;
         }
     }
 
@@ -228,7 +243,7 @@ final class Namespaces {
     /** Under the exclusive gate: the store keeps the configuration, then the engine uses it. */
     void configure(PluginSet p, Namespace ns, NamespaceConfig config) {
         try {
-            core.store.saveNamespace(ns.name, config);
+            core.store.saveNamespace(ns.name, ns.config, config);
         } catch (StoreException e) {
             throw new SharedMemoryException("Namespace \"" + ns.name + "\" was not reconfigured: " + e.getMessage(),
                     e);

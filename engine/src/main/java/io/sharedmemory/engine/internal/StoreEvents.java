@@ -23,14 +23,14 @@ final class StoreEvents implements StoreListener {
     @Override
     public void namespaceChanged(String name, NamespaceConfig config) {
         if (!core.destroyed) {
-            namespaces.follow(name, config);
+            namespaces.follow(name);
         }
     }
 
     @Override
     public void namespaceDropped(String name) {
         if (!core.destroyed) {
-            namespaces.forget(name);
+            namespaces.follow(name);
         }
     }
 

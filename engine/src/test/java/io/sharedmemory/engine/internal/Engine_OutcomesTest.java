@@ -52,6 +52,12 @@ import org.junit.jupiter.api.Test;
  * a sink receives, the events an {@code on(...)} listener gets, the statistics.
  */
 class Engine_OutcomesTest {
+    /** How toString names the store: not at all for the in-memory one (the suite also runs on other stores). */
+    private static String storeSuffix() {
+        io.sharedmemory.store.MemoryStore store = TestStores.newStore();
+        return store == null ? "" : ", store=" + store.name();
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long T0 = 1_700_000_000_000L;
     private static final String SYSTEM = SharedMemory.SYSTEM_AGENT;
@@ -207,7 +213,7 @@ class Engine_OutcomesTest {
             List<String> names = engine.getNamespaces();
             assertEquals(List.of("a", "b", "c"), names);
             assertThrows(UnsupportedOperationException.class, () -> names.add("d"));
-            assertEquals("SharedMemory[namespaces=3]", engine.toString());
+            assertEquals("SharedMemory[namespaces=3" + storeSuffix() + "]", engine.toString());
             List<String> many = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 many.add("ns-" + (i * 7919 % 1000));
@@ -976,7 +982,7 @@ class Engine_OutcomesTest {
             engine.destroy();
             assertEquals(1, destroyedCalls.get());
             assertTrue(engine.isDestroyed());
-            assertEquals("SharedMemory[namespaces=0, destroyed]", engine.toString());
+            assertEquals("SharedMemory[namespaces=0" + storeSuffix() + ", destroyed]", engine.toString());
             assertEquals(List.of(), engine.getNamespaces());
             String msg = "This shared memory has been destroyed";
             assertEquals(msg, assertThrows(IllegalStateException.class, () -> engine.createNamespace("x"))
