@@ -62,9 +62,18 @@ public final class TestCluster implements AutoCloseable {
         return c;
     }
 
-    /** Starts one more member. */
+    /** Starts one more member (a memory opened on it registers the store's serializers). */
     public HazelcastInstance add() {
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config());
+        return start(config());
+    }
+
+    /** Starts one more member that holds data without opening a memory: configured with the store's serializers. */
+    public HazelcastInstance addDataMember() {
+        return start(HazelcastStore.configure(config()));
+    }
+
+    private HazelcastInstance start(Config config) {
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         synchronized (members) {
             members.add(hz);
         }

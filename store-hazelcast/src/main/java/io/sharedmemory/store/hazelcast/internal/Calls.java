@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.exception.RetryableException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
@@ -48,6 +49,14 @@ final class Calls {
                 if (!retryable(e)) {
                     if (e instanceof StoreException s) {
                         throw s;
+                    }
+                    Throwable unreadable = cause(e, HazelcastSerializationException.class);
+                    if (unreadable != null && String.valueOf(unreadable.getMessage()).contains("type "
+                            + Wire.PROCESSOR)) {
+                        throw new StoreException(what + " failed: the member that owns the key cannot read the "
+                                + "store's operations — it runs no memory and its configuration lacks the store's "
+                                + "serializers (add them with HazelcastStore.configure(config)); nothing was changed",
+                                e, false);
                     }
                     throw new StoreException(what + " failed: " + e, e, changes);
                 }

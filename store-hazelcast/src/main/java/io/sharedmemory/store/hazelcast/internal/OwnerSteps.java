@@ -20,6 +20,9 @@ import java.util.Map;
  * answer in the record first, so that a re-run is answered as the first run was (see {@link EntryRecord}).
  */
 final class OwnerSteps {
+    /** Operations this JVM's members answered from a record because they had run before (for tests and operators). */
+    static final java.util.concurrent.atomic.AtomicLong REPEATS = new java.util.concurrent.atomic.AtomicLong();
+
     private OwnerSteps() {
     }
 
@@ -127,6 +130,7 @@ final class OwnerSteps {
         }
         switch (rec.seen(slot, seq)) {
             case REPEATED:
+                REPEATS.incrementAndGet();
                 return rec.outcome(slot, seq);
             case FORGOTTEN:
                 return Response.of(Response.FORGOTTEN);
