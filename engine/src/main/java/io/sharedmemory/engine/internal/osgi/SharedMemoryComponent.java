@@ -3,6 +3,7 @@ package io.sharedmemory.engine.internal.osgi;
 import io.sharedmemory.engine.internal.plugins.RankedPluginRegistry;
 
 import io.sharedmemory.api.IdentityMode;
+import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
@@ -91,6 +92,13 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     private final RankedPluginRegistry registry = new RankedPluginRegistry();
     /** The MemoryStore services present, by name; the component's lifecycle methods run under this object's lock. */
     private final Map<String, MemoryStore> stores = new java.util.HashMap<>();
+    /**
+     * The namespaces the application declared ({@code createNamespace(name[, config])}: inside OSGi, the config
+     * bundle's {@code conf/} declarations), in order, so that they apply to every engine this component starts — the
+     * engine moves to another store when the {@code store} setting changes or the store's service arrives after the
+     * declarations (a cluster member joins after Config Admin delivered the namespaces' configurations).
+     */
+    private final Map<String, NamespaceConfig> declared = new java.util.LinkedHashMap<>();
     private volatile SharedMemory current;
     private Engine engine;
     private SharedMemoryOptions options;
@@ -146,11 +154,69 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
         try {
             engine = new Engine(options, registry, store, null);
             current = engine;
+            redeclare(engine);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "sharedmemory: the engine did not start: " + e.getMessage()
                     + "; every operation is refused until the store can be opened");
             current = new UnavailableMemory("The store \"" + storeName + "\" could not be opened: " + e.getMessage(),
                     registry, options.identity());
+        }
+    }
+
+    /** On a new engine: the namespaces declared so far, created or reconfigured (their entries are kept). */
+    private void redeclare(Engine e) {
+        Map<String, NamespaceConfig> all;
+        synchronized (declared) {
+            all = new java.util.LinkedHashMap<>(declared);
+        }
+        for (Map.Entry<String, NamespaceConfig> d : all.entrySet()) {
+            try {
+                e.createNamespace(d.getKey(), d.getValue());
+                LOG.log(System.Logger.Level.INFO, "sharedmemory: namespace " + d.getKey() + " declared again on "
+                        + "store \"" + storeName + "\"");
+            } catch (RuntimeException failed) {
+                LOG.log(System.Logger.Level.ERROR, "sharedmemory: namespace " + d.getKey() + " could not be declared "
+                        + "on store \"" + storeName + "\": " + failed.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void createNamespace(String name) {
+        createNamespace(name, NamespaceConfig.defaults());
+    }
+
+    /**
+     * Creates or reconfigures the namespace on the running engine, and remembers the declaration for the engines this
+     * component starts later; while no engine runs (its store is absent) the call is refused as every operation is,
+     * and the declaration applies once the store is there.
+     */
+    @Override
+    public void createNamespace(String name, NamespaceConfig config) {
+        SharedMemory target = current;
+        try {
+            target.createNamespace(name, config);
+        } catch (RuntimeException e) {
+            if (target instanceof UnavailableMemory && name != null && config != null) {
+                synchronized (this) {
+                    remember(name, config);
+                    Engine started = engine;
+                    if (started != null) {
+                        // an engine started meanwhile, after it re-declared what it knew: this one goes to it now
+                        started.createNamespace(name, config);
+                        return;
+                    }
+                }
+            }
+            throw e;
+        }
+        remember(name, config);
+    }
+
+    private void remember(String name, NamespaceConfig config) {
+        synchronized (declared) {
+            declared.remove(name);
+            declared.put(name, config);
         }
     }
 

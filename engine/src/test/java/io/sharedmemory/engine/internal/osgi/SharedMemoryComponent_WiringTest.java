@@ -30,6 +30,10 @@ class SharedMemoryComponent_WiringTest {
     private final AccessLog log = mock(AccessLog.class);
 
     static SharedMemoryComponent.Config config(int maxLogSize, String identity) {
+        return config(maxLogSize, identity, "memory");
+    }
+
+    static SharedMemoryComponent.Config config(int maxLogSize, String identity, String store) {
         return new SharedMemoryComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -63,7 +67,7 @@ class SharedMemoryComponent_WiringTest {
 
             @Override
             public String store() {
-                return "memory";
+                return store;
             }
         };
     }
@@ -123,6 +127,18 @@ class SharedMemoryComponent_WiringTest {
         verify(log).capacity(42);
         assertEquals(IdentityMode.AUTHENTICATED, component.identityMode());
         assertEquals(WriteResult.Status.DENIED, component.write("ns", "k", 1, "a").status());
+    }
+
+    @Test
+    void namespacesDeclaredBeforeTheStoreArrived_areDeclaredOnItsEngine() {
+        component.modified(config(500, "trusted", "later"));
+        NamespaceConfig late = NamespaceConfig.builder().maxEntries(7).build();
+        assertThrows(io.sharedmemory.api.SharedMemoryException.class, () -> component.createNamespace("late", late),
+                "refused while the store is absent, as every operation is");
+        component.addStore(new io.sharedmemory.engine.internal.store.InMemoryStore(),
+                props(9, 0, io.sharedmemory.store.MemoryStore.NAME_PROPERTY, "later"));
+        assertEquals(late, component.getNamespaceConfig("late").orElseThrow(), "declared once the store came");
+        assertTrue(component.getNamespaceConfig("ns").isPresent(), "and so is what was declared on the old store");
     }
 
     @Test
