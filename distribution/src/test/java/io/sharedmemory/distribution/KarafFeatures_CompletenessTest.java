@@ -52,7 +52,8 @@ class KarafFeatures_CompletenessTest {
     /** Third-party bundles that our features install themselves: symbolic name → their {@code mvn:} URL. */
     private static final Map<String, String> IN_OUR_FEATURES = Map.of(
             "com.fasterxml.jackson.core.jackson-core", "mvn:com.fasterxml.jackson.core/jackson-core/"
-                    + System.getProperty("jackson.version", "2.22.4"));
+                    + System.getProperty("jackson.version", "2.22.4"),
+            "com.hazelcast", "mvn:com.hazelcast/hazelcast/" + System.getProperty("hazelcast.version", "5.7.0"));
 
     /** @return the bundle symbolic names of {@code -runbundles} in {@code sharedmemory.bndrun} */
     private static Set<String> runBundles() throws IOException {
@@ -140,7 +141,9 @@ class KarafFeatures_CompletenessTest {
         List<String> unaccounted = new ArrayList<>();
         for (String bsn : runBundles) {
             if (bsn.startsWith("io.sharedmemory.")) {
-                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length()) + "/"
+                // io.sharedmemory.store.hazelcast comes from sharedmemory-store-hazelcast
+                String url = "mvn:io.sharedmemory/sharedmemory-" + bsn.substring("io.sharedmemory.".length())
+                        .replace('.', '-') + "/"
                         + VERSION;
                 if (!urls.contains(url)) {
                     unaccounted.add(bsn + " (no " + url + ")");

@@ -638,7 +638,13 @@ public final class ClusterStore implements LocalEngines.Handle {
         }
         d.put("durability", "as long as the cluster keeps a replica of each partition (members restarting lose "
                 + "nothing while the others run)");
-        d.put("access log", "this member's operations only (" + hz.getName() + ")");
+        String self;
+        try {
+            self = hz.getCluster().getLocalMember().getAddress().toString();
+        } catch (RuntimeException e) {
+            self = hz.getName();
+        }
+        d.put("access log", "this member's operations only (" + self + ")");
         return d;
     }
 

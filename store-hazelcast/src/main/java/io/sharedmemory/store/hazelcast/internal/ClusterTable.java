@@ -12,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -42,30 +43,26 @@ final class ClusterTable implements EntryTable {
     final long incarnation;
     final String mapName;
     private final String roomsKey;
-    private final IMap<String, byte[]>[] maps;
+    private final List<IMap<String, byte[]>> maps;
     private int next;
 
-    @SuppressWarnings("unchecked")
     ClusterTable(ClusterStore store, String namespace, long incarnation) {
         this.store = store;
         this.namespace = namespace;
         this.incarnation = incarnation;
         this.mapName = store.memory + ".ns." + Long.toHexString(incarnation) + "." + namespace;
         this.roomsKey = namespace + "#" + Long.toHexString(incarnation);
-        this.maps = new IMap[store.members.size()];
-        for (int i = 0; i < maps.length; i++) {
-            maps[i] = store.members.get(i).getMap(mapName);
-        }
+        this.maps = store.members.stream().map(m -> m.<String, byte[]>getMap(mapName)).toList();
     }
 
     /** The map through the next member (one member but in the tests that spread operations over several). */
     IMap<String, byte[]> map() {
-        if (maps.length == 1) {
-            return maps[0];
+        if (maps.size() == 1) {
+            return maps.get(0);
         }
         int i = next;
-        next = i + 1 == maps.length ? 0 : i + 1;
-        return maps[i];
+        next = i + 1 == maps.size() ? 0 : i + 1;
+        return maps.get(i);
     }
 
     @Override
@@ -312,7 +309,7 @@ final class ClusterTable implements EntryTable {
     /** The store forgets the namespace: its entries and rooms go, once every member let go of them. */
     void destroy() {
         try {
-            maps[0].destroy();
+            maps.get(0).destroy();
             store.rooms().delete(roomsKey);
         } catch (RuntimeException e) {
             ClusterStore.LOG.log(System.Logger.Level.DEBUG, "namespace map " + mapName + " not destroyed", e);

@@ -17,6 +17,7 @@ final class LiveCount implements Aggregator<Map.Entry<String, byte[]>, Long> {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Hazelcast's own signature
     public void combine(Aggregator aggregator) {
         count += ((LiveCount) aggregator).count;
     }

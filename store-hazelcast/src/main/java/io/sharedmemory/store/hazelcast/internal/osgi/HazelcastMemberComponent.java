@@ -26,11 +26,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * This framework as a member of a Hazelcast cluster, configured under the PID {@value #PID} (nothing runs without that
- * configuration). The member starts on its own thread, so that the framework's start does not wait for the cluster
- * to form; once it has joined, its store is registered as the {@link MemoryStore} service named
- * {@value HazelcastStore#NAME}, which the engine uses with {@code store=hazelcast}. A changed configuration restarts
- * the member. The member is bound to the configured interface (loopback by default), joins by TCP-IP only (multicast
- * and auto-detection off) and sends nothing home.
+ * configuration). Activation starts the member and waits until it has joined (or formed) the cluster, then registers
+ * its store as the {@link MemoryStore} service named {@value HazelcastStore#NAME}, which the engine uses with
+ * {@code store=hazelcast}: so in the distribution, whose bundles start in order, the engine and the namespaces
+ * declared in {@code conf/} find the store at once (a member that cannot start fails the activation, logged, and the
+ * engine refuses every operation naming the missing store). A changed configuration restarts the member. The member is
+ * bound to the configured interface (loopback by default), joins by TCP-IP only (multicast and auto-detection off),
+ * sends nothing home and is shut down, gracefully, when the component deactivates.
  */
 @Component(configurationPid = HazelcastMemberComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -72,66 +74,36 @@ public final class HazelcastMemberComponent {
         int minClusterSize() default 0;
     }
 
-    private final Object lock = new Object();
-    private HazelcastInstance member;
-    private ServiceRegistration<MemoryStore> registration;
-    private Thread starter;
-    private boolean active = true;
+    private final HazelcastInstance member;
+    private final ServiceRegistration<MemoryStore> registration;
 
     @Activate
     public HazelcastMemberComponent(BundleContext context, Settings settings) {
         Config config = config(settings, getClass().getClassLoader());
-        String memory = settings.memory();
-        starter = new Thread(() -> start(context, config, memory), "sharedmemory-member-start");
-        starter.setDaemon(true);
-        starter.start();
-    }
-
-    private void start(BundleContext context, Config config, String memory) {
-        HazelcastInstance hz;
+        member = Hazelcast.newHazelcastInstance(config);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(MemoryStore.NAME_PROPERTY, HazelcastStore.NAME);
+        props.put("sharedmemory.cluster.name", config.getClusterName());
         try {
-            hz = Hazelcast.newHazelcastInstance(config);
+            registration = context.registerService(MemoryStore.class, HazelcastStore.on(member, settings.memory()),
+                    props);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "sharedmemory: the cluster member did not start: " + e.getMessage(), e);
-            return;
+            member.shutdown();
+            throw e;
         }
-        synchronized (lock) {
-            if (!active) {
-                hz.shutdown();
-                return;
-            }
-            member = hz;
-            Hashtable<String, Object> props = new Hashtable<>();
-            props.put(MemoryStore.NAME_PROPERTY, HazelcastStore.NAME);
-            props.put("sharedmemory.cluster.name", config.getClusterName());
-            registration = context.registerService(MemoryStore.class, HazelcastStore.on(hz, memory), props);
-        }
-        LOG.log(Level.INFO, "sharedmemory: cluster member " + hz.getCluster().getLocalMember().getAddress()
-                + " joined cluster " + config.getClusterName() + " (" + hz.getCluster().getMembers().size()
-                + " members)");
+        LOG.log(Level.INFO, "sharedmemory: cluster member " + member.getCluster().getLocalMember().getAddress()
+                + " is in cluster " + config.getClusterName() + " (" + member.getCluster().getMembers().size()
+                + (member.getCluster().getMembers().size() == 1 ? " member)" : " members)"));
     }
 
     @Deactivate
     void deactivate() {
-        HazelcastInstance hz;
-        ServiceRegistration<MemoryStore> reg;
-        synchronized (lock) {
-            active = false;
-            hz = member;
-            reg = registration;
-            member = null;
-            registration = null;
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping
         }
-        if (reg != null) {
-            try {
-                reg.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping
-            }
-        }
-        if (hz != null) {
-            hz.shutdown();
-        }
+        member.shutdown();
     }
 
     /** The member's configuration from the settings. */
@@ -142,10 +114,11 @@ public final class HazelcastMemberComponent {
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
+        // its periodic load reports would interleave with the shell's prompt; members joining and leaving still log
+        c.setProperty("hazelcast.health.monitoring.level", "OFF");
         c.getJetConfig().setEnabled(false);
         NetworkConfig net = c.getNetworkConfig();
         net.setPort(s.port()).setPortAutoIncrement(false);
-        net.setPublicAddress(s.networkInterface() + ":" + s.port());
         net.getInterfaces().setEnabled(true).addInterface(s.networkInterface());
         c.setProperty("hazelcast.local.localAddress", s.networkInterface());
         c.setProperty("hazelcast.socket.bind.any", "false");
