@@ -113,10 +113,11 @@ final class ChangeFeed implements EntryAddedListener<String, byte[]>, EntryUpdat
             listener.mayHaveMissed(table.namespace, key, "changes of key \"" + key + "\" were lost on their way "
                     + "to this member (a member failed or an event queue overflowed); re-read the key");
         }
-        seen.put(key, new long[] {r.base, r.rev, r.entry == null ? 1 : 0});
         for (ChangeEvent e : events(key, r)) {
             listener.changed(e);
         }
+        // only now: a writer that finds its change seen may count on its events being in the subscribers' queues
+        seen.put(key, new long[] {r.base, r.rev, r.entry == null ? 1 : 0});
         long[] mine = own.get(key);
         if (mine != null && covered(key, mine)) {
             own.remove(key, mine);
