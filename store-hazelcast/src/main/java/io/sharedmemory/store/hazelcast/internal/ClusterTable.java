@@ -276,14 +276,14 @@ final class ClusterTable implements EntryTable {
     }
 
     private boolean room(Slots.Slot slot, byte op, long amount) {
-        byte[] payload = Rooms.payload(op, slot.id, slot.next(), amount, store.clock.millis());
+        byte[] payload = Rooms.payload(op, slot.id, slot.next(), amount);
         return Rooms.longOf(Calls.call("room of namespace \"" + namespace + "\"", true,
                 () -> store.rooms().executeOnKey(roomsKey, new Processor(Processor.ROOM, payload)))) == 1;
     }
 
     /** @return the rooms counted (entries plus reservations outstanding), for operators */
     long roomsUsed() {
-        byte[] payload = Rooms.payload(Rooms.COUNT, 0, 0, 0, 0);
+        byte[] payload = Rooms.payload(Rooms.COUNT, 0, 0, 0);
         return Rooms.longOf(Calls.call("room count of namespace \"" + namespace + "\"", false,
                 () -> store.rooms().executeOnKey(roomsKey, new Processor(Processor.ROOM, payload))));
     }

@@ -23,8 +23,12 @@ import java.util.Map;
  *   <li>Each operation is named by its slot and sequence (see {@link Slots}): a slot runs one operation at a time and
  *       its sequence grows, so {@code marks[slot]} — the highest sequence of that slot that changed this record — tells
  *       a re-run ({@code seq == mark}) and an operation the caller has given up on ({@code seq < mark}) from a new one.
- *       The outcomes of the last {@value #OUTCOMES} changes are kept whole, to answer a re-run exactly; older re-runs
- *       are answered "applied, outcome unknown". Marks older than {@link #MARK_MILLIS} are dropped.</li>
+ *       The answer of the record's last change is kept whole, to answer its re-run exactly; a re-run of an earlier
+ *       change (another change of the key came between) is answered "applied, outcome unknown". Marks older than
+ *       {@link #MARK_MILLIS} are dropped.</li>
+ *   <li>The kept answer holds the installed entry's bytes (an engine decision carries its entry): they are stored
+ *       once, in {@code entry}, and spliced back into the answer when it is given again — the answer belongs to the
+ *       last change, so {@code entry} is still the entry it installed. A record stays about the size of its entry.</li>
  *   <li>The entry's bytes come first after a fixed header, so a read finds them without parsing the rest.</li>
  * </ul>
  */
@@ -37,7 +41,6 @@ final class EntryRecord {
     static final byte EXPIRE = 4;
     /** The store removed the entry on its own ({@code EntryTable.clear}). */
     static final byte REMOVED = 5;
-    static final int OUTCOMES = 4;
     static final long MARK_MILLIS = 10 * 60_000L;
     private static final int ENTRY_OFFSET = 1 + 8 + 8 + 1 + 8;
 
@@ -51,10 +54,11 @@ final class EntryRecord {
     byte[] dead;
     /** Who deleted the key (DELETE), or null. */
     String agent;
-    private final long[] outcomeSlot = new long[OUTCOMES];
-    private final long[] outcomeSeq = new long[OUTCOMES];
-    private final byte[][] outcome = new byte[OUTCOMES][];
-    private int outcomes;
+    /** The last change's operation and its answer (without the entry's bytes, at {@code outcomeSplice}; or whole). */
+    private long outcomeSlot;
+    private long outcomeSeq;
+    private byte[] outcome;
+    private int outcomeSplice = -1;
     /** slot → {sequence, time}, oldest first. */
     private final Map<Long, long[]> marks = new LinkedHashMap<>();
 
@@ -102,36 +106,45 @@ final class EntryRecord {
         if (mark == null || seq > mark[0]) {
             return Seen.NEW;
         }
-        for (int i = 0; i < outcomes; i++) {
-            if (outcomeSlot[i] == slot && outcomeSeq[i] == seq) {
-                return Seen.REPEATED;
-            }
+        if (outcome != null && outcomeSlot == slot && outcomeSeq == seq) {
+            return Seen.REPEATED;
         }
         return seq == mark[0] ? Seen.FORGOTTEN : Seen.STALE;
     }
 
-    /** @return the outcome recorded for the operation, which {@link #seen} said was REPEATED */
+    /** @return the answer recorded for the operation, which {@link #seen} said was REPEATED */
     byte[] outcome(long slot, long seq) {
-        for (int i = 0; i < outcomes; i++) {
-            if (outcomeSlot[i] == slot && outcomeSeq[i] == seq) {
-                return outcome[i];
-            }
+        if (outcome == null || outcomeSlot != slot || outcomeSeq != seq) {
+            throw new IllegalStateException("no outcome recorded for " + slot + "/" + seq);
         }
-        throw new IllegalStateException("no outcome recorded for " + slot + "/" + seq);
+        if (outcomeSplice < 0) {
+            return outcome;
+        }
+        byte[] whole = new byte[outcome.length + entry.length];
+        System.arraycopy(outcome, 0, whole, 0, outcomeSplice);
+        System.arraycopy(entry, 0, whole, outcomeSplice, entry.length);
+        System.arraycopy(outcome, outcomeSplice, whole, outcomeSplice + entry.length, outcome.length - outcomeSplice);
+        return whole;
     }
 
-    /** Notes an operation that changed the record, with the answer its caller got. */
+    /**
+     * Notes the operation that made the record's last change, with the answer its caller got (after {@link #change}).
+     *
+     * @param now the owner's wall-clock time (not the callers' clocks, which tests move at will): marks age by it
+     */
     void remember(long slot, long seq, byte[] answer, long now) {
-        if (outcomes == OUTCOMES) {
-            System.arraycopy(outcomeSlot, 1, outcomeSlot, 0, OUTCOMES - 1);
-            System.arraycopy(outcomeSeq, 1, outcomeSeq, 0, OUTCOMES - 1);
-            System.arraycopy(outcome, 1, outcome, 0, OUTCOMES - 1);
-            outcomes--;
+        outcomeSlot = slot;
+        outcomeSeq = seq;
+        int at = entry == null ? -1 : indexOf(answer, entry);
+        if (at < 0) {
+            outcome = answer;
+            outcomeSplice = -1;
+        } else {
+            outcome = new byte[answer.length - entry.length];
+            System.arraycopy(answer, 0, outcome, 0, at);
+            System.arraycopy(answer, at + entry.length, outcome, at, answer.length - at - entry.length);
+            outcomeSplice = at;
         }
-        outcomeSlot[outcomes] = slot;
-        outcomeSeq[outcomes] = seq;
-        outcome[outcomes] = answer;
-        outcomes++;
         marks.remove(slot);
         marks.put(slot, new long[] {seq, now});
         for (Iterator<long[]> it = marks.values().iterator(); it.hasNext(); ) {
@@ -143,8 +156,24 @@ final class EntryRecord {
         }
     }
 
+    private static int indexOf(byte[] in, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= in.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (in[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /** The record after a change: the next revision, with what made it. */
     void change(byte kind, byte[] entry, byte[] dead, String agent, long at) {
+        // the kept answer belonged to the change this one replaces
+        this.outcome = null;
+        this.outcomeSplice = -1;
         this.rev++;
         this.kind = kind;
         this.entry = entry;
@@ -168,11 +197,11 @@ final class EntryRecord {
             if (agent != null) {
                 out.writeUTF(agent);
             }
-            out.writeByte(outcomes);
-            for (int i = 0; i < outcomes; i++) {
-                out.writeLong(outcomeSlot[i]);
-                out.writeLong(outcomeSeq[i]);
-                writeBlob(out, outcome[i]);
+            writeBlob(out, outcome);
+            if (outcome != null) {
+                out.writeLong(outcomeSlot);
+                out.writeLong(outcomeSeq);
+                out.writeInt(outcomeSplice);
             }
             out.writeInt(marks.size());
             for (Map.Entry<Long, long[]> m : marks.entrySet()) {
@@ -200,11 +229,11 @@ final class EntryRecord {
             r.entry = readBlob(in);
             r.dead = readBlob(in);
             r.agent = in.readBoolean() ? in.readUTF() : null;
-            r.outcomes = in.readUnsignedByte();
-            for (int i = 0; i < r.outcomes; i++) {
-                r.outcomeSlot[i] = in.readLong();
-                r.outcomeSeq[i] = in.readLong();
-                r.outcome[i] = readBlob(in);
+            r.outcome = readBlob(in);
+            if (r.outcome != null) {
+                r.outcomeSlot = in.readLong();
+                r.outcomeSeq = in.readLong();
+                r.outcomeSplice = in.readInt();
             }
             int n = in.readInt();
             for (int i = 0; i < n; i++) {

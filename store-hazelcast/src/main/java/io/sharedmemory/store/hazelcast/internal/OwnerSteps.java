@@ -155,7 +155,7 @@ final class OwnerSteps {
                 next.change(dead != null ? EntryRecord.WRITE_OVER_DEAD : EntryRecord.WRITE, written, dead, null, at);
                 byte[] answer = Response.applied(absent ? Response.ADDED : Response.UPDATED, next.rev, next.base,
                         decision);
-                next.remember(slot, seq, answer, at);
+                next.remember(slot, seq, answer, System.currentTimeMillis());
                 p.write(entry, next.toBytes(), 0);
                 return answer;
             }
@@ -167,7 +167,7 @@ final class OwnerSteps {
                 byte kind = agent != null ? EntryRecord.DELETE : EntryRecord.EXPIRE;
                 rec.change(kind, null, kind == EntryRecord.EXPIRE ? rec.entry : null, agent, at);
                 byte[] answer = Response.applied(Response.REMOVED, rec.rev, rec.base, decision);
-                rec.remember(slot, seq, answer, at);
+                rec.remember(slot, seq, answer, System.currentTimeMillis());
                 p.write(entry, rec.toBytes(), Processor.TOMBSTONE_SECONDS);
                 return answer;
             }

@@ -39,8 +39,8 @@ final class Rooms {
     private Rooms() {
     }
 
-    static byte[] payload(byte op, long slot, long seq, long amount, long at) {
-        return Payload.writer().byteValue(op).longValue(slot).longValue(seq).longValue(amount).longValue(at).bytes();
+    static byte[] payload(byte op, long slot, long seq, long amount) {
+        return Payload.writer().byteValue(op).longValue(slot).longValue(seq).longValue(amount).bytes();
     }
 
     /** On the owner of the namespace's counter: answers 1 (reserved, freed) or 0 (no room); COUNT answers the count. */
@@ -50,7 +50,6 @@ final class Rooms {
         long slot = in.longValue();
         long seq = in.longValue();
         long amount = in.longValue();
-        long at = in.longValue();
         Counter c = entry.getValue() == null ? new Counter() : Counter.parse(entry.getValue());
         if (op == COUNT) {
             return longBytes(c.used);
@@ -68,7 +67,7 @@ final class Rooms {
         } else {
             c.used = Math.max(0, c.used - amount);
         }
-        c.mark(slot, seq, at);
+        c.mark(slot, seq, System.currentTimeMillis());
         p.write(entry, c.toBytes(), 0);
         return longBytes(1);
     }
