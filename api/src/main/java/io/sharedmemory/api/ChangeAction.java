@@ -16,5 +16,16 @@ public enum ChangeAction {
      * backlog then: all of them are lost to it, and so is every later event, since it has ended), its key null.
      * Subscribe again (and read the current state with {@code getAll}) to resume.
      */
-    OVERFLOW
+    OVERFLOW,
+    /**
+     * Changes may have been lost on their way to this subscriber: the memory's store is shared by several processes
+     * (a cluster) and a member failed, the cluster split and merged, or an event for a key arrived after a gap. The
+     * subscription continues and every later change is delivered as before; what was lost is not redelivered. Its key
+     * is the key whose changes may be missing, or null when any key of the namespace may be affected; its value is the
+     * reason, a {@code String} for a person. Re-read what the subscriber depends on ({@code getAll}, or
+     * {@code readEntry} of the key) to be current again. A memory in one process never sends it.
+     *
+     * @since 1.2
+     */
+    RESYNC
 }

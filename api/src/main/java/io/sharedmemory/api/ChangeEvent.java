@@ -7,11 +7,12 @@ import java.util.Objects;
  * A change in a namespace, as delivered to a {@linkplain SharedMemory#subscribe subscriber}.
  *
  * @param namespace the namespace
- * @param key the key, null for {@link ChangeAction#BROADCAST} and {@link ChangeAction#OVERFLOW}
+ * @param key the key, null for {@link ChangeAction#BROADCAST} and {@link ChangeAction#OVERFLOW}, the key whose
+ *        changes may be missing or null for {@link ChangeAction#RESYNC}
  * @param value the value as stored ({@code WRITE}), the last value ({@code EXPIRE}), the message ({@code BROADCAST}),
- *        the number of missed events ({@code OVERFLOW}) or null ({@code DELETE})
- * @param agentId the agent that made the change; for {@code EXPIRE} and {@code OVERFLOW} the engine's own id
- *        {@value SharedMemory#SYSTEM_AGENT}
+ *        the number of missed events ({@code OVERFLOW}), the reason ({@code RESYNC}) or null ({@code DELETE})
+ * @param agentId the agent that made the change; for {@code EXPIRE}, {@code OVERFLOW} and {@code RESYNC} the engine's
+ *        own id {@value SharedMemory#SYSTEM_AGENT}
  * @param action what happened
  * @param version the key's version after the change (0 after a delete or expiry and for broadcasts)
  * @param timestamp when it happened

@@ -66,6 +66,16 @@ import org.osgi.annotation.versioning.ProviderType;
  * returns. So a callback may block, but a hundred blocking callbacks cost a hundred threads. To wait for delivery
  * without sleeping, call {@link Subscription#awaitDelivery} or {@link Registration#awaitDelivery}. One that falls too
  * far behind is cut off and told (see {@link ChangeAction#OVERFLOW}).
+ *
+ * <h2>One memory in several processes</h2>
+ * A memory whose store is shared by several processes (a cluster; see
+ * {@link io.sharedmemory.store.StoreCapability#SHARED}) is one memory for all of them: namespaces, permissions and
+ * entries are the cluster's, and a subscriber receives every change committed by any process, each once and each
+ * key's changes in commit order, but not one order across keys; when changes may have been lost on their way (a
+ * member failed) it receives {@link ChangeAction#RESYNC} and should re-read. {@link Subscription#awaitDelivery} then
+ * waits for the changes this process committed before the call. The access log and the {@code memory:read},
+ * {@code memory:write} and {@code memory:conflict} listeners are the process's own: they record and hear the
+ * operations made through this process; broadcasts reach every process.
  */
 @ProviderType
 public interface SharedMemory extends AutoCloseable {
@@ -328,7 +338,11 @@ public interface SharedMemory extends AutoCloseable {
      */
     boolean updatePermissions(String namespace, Map<String, Permission> permissions, String requestingAgentId);
 
-    /** @return the whole queryable access log, oldest first (empty when no queryable log is installed) */
+    /**
+     * @return the whole queryable access log, oldest first (empty when no queryable log is installed); with a store
+     *         shared by several processes, the log of the operations made through this process (the store's
+     *         {@code describe()} names the process)
+     */
     List<AccessLogEntry> getAccessLog();
 
     /**

@@ -29,6 +29,19 @@ public interface Decision {
     MemoryEntry entry();
 
     /**
+     * Who removes the key, for a {@link StoreCapability#SHARED} store that reports every change to the engines of
+     * other processes ({@link StoreListener#changed}): the agent that deleted it; null when the key's entry expired, or
+     * when the store removes it on its own. Read only when {@link #action()} is {@link Action#REMOVE} (for a
+     * {@code PUT}, the entry's owner is the writer).
+     *
+     * @return the deleting agent, or null for a removal by expiry
+     * @since 1.1
+     */
+    default String agentId() {
+        return null;
+    }
+
+    /**
      * @param entry the entry to store; not null
      * @return a decision to put it (for a store's own use, for instance when it restores entries)
      */

@@ -12,7 +12,13 @@ public enum StoreCapability {
     DURABLE,
     /**
      * Other processes see the same namespaces and entries at the same time (a cluster). Such a store tells the
-     * engine about changes made elsewhere through the {@link StoreContext}.
+     * engine about what happens elsewhere through {@link StoreContext#listener()}: namespaces created, reconfigured
+     * or dropped by other processes, every entry change committed anywhere (its own included: the engine then
+     * delivers changes to subscribers only from there, so that each key's changes arrive in one order), broadcasts
+     * from other processes, and changes that may have been lost. The engine drives it with the methods of
+     * {@link MemoryStore} marked as being for shared stores ({@link MemoryStore#listen}, {@link
+     * MemoryStore#awaitReported}, {@link MemoryStore#broadcast}, {@link MemoryStore#awaitNamespace}). Its
+     * {@link EntryTable#reserve rooms} are counted across every process.
      */
     SHARED,
     /**

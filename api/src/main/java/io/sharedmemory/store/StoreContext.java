@@ -18,4 +18,13 @@ public interface StoreContext {
 
     /** @return the binary form of entries (and, for stores that run steps elsewhere, of steps and decisions) */
     StoreCodec codec();
+
+    /**
+     * @return whom a {@link StoreCapability#SHARED} store tells about what happens in other processes; the engine's
+     *         own listener, or {@link StoreListener#NONE} for a context without an engine (a store's own tests)
+     * @since 1.1
+     */
+    default StoreListener listener() {
+        return StoreListener.NONE;
+    }
 }

@@ -17,9 +17,18 @@
  * {@code store} configuration inside OSGi, where stores are {@code MemoryStore} services named by the service property
  * {@value io.sharedmemory.store.MemoryStore#NAME_PROPERTY}. A store's conformance is checked by the
  * {@code StoreConformance} suite of the engine's test-jar.
+ *
+ * <p>Version 1.1 adds what a store shared by several processes needs ({@link io.sharedmemory.store.StoreCapability#SHARED}):
+ * the engine's {@link io.sharedmemory.store.StoreListener} in the {@link io.sharedmemory.store.StoreContext}, and
+ * {@link io.sharedmemory.store.MemoryStore#listen}, {@link io.sharedmemory.store.MemoryStore#awaitReported},
+ * {@link io.sharedmemory.store.MemoryStore#broadcast}, {@link io.sharedmemory.store.MemoryStore#awaitNamespace},
+ * {@link io.sharedmemory.store.MemoryStore#configuration}, the three-argument
+ * {@link io.sharedmemory.store.MemoryStore#saveNamespace(String, io.sharedmemory.api.NamespaceConfig,
+ * io.sharedmemory.api.NamespaceConfig) saveNamespace} and {@link io.sharedmemory.store.Decision#agentId()} — each a
+ * default method, so a store written for 1.0 still works.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.sharedmemory.store;
 
 import org.osgi.annotation.bundle.Export;

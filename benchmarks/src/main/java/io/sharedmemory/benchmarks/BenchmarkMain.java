@@ -55,7 +55,7 @@ public final class BenchmarkMain {
         int forks = 1;
         int entries = 1_000_000;
         List<String> subjects = List.of(Subject.ENGINE, Subject.CHM, Subject.IMAP, Subject.ENGINE_FILE,
-                Subject.ENGINE_FILE_SYNC);
+                Subject.ENGINE_FILE_SYNC, ClusterWorkloads.ENGINE_ON_CLUSTER, ClusterWorkloads.IMAP_ON_CLUSTER);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -92,6 +92,12 @@ public final class BenchmarkMain {
                         out.resolve("jmh-threads-" + threads + "-merge-cas.json"));
                 jmh("\\.Workloads\\.(read|write|merge|cas)$", only, only(subjects, Subject.IMAP), threads, quick,
                         forks, out.resolve("jmh-threads-" + threads + "-imap.json"));
+            }
+            // hazelcast-cluster: three members in the fork, the engine on the cluster store against the bare IMap
+            for (int threads : new int[] {1, 2}) {
+                jmh("\\.ClusterWorkloads\\.(read|write)$", only, only(subjects, ClusterWorkloads.ENGINE_ON_CLUSTER,
+                        ClusterWorkloads.IMAP_ON_CLUSTER), threads, quick, ratioForks,
+                        out.resolve("jmh-hazelcast-cluster-threads-" + threads + ".json"));
             }
             for (int threads : new int[] {1, 2}) {
                 jmh("\\.AuditScaling\\.write$", only, only(subjects, Subject.ENGINE), threads, quick, ratioForks,

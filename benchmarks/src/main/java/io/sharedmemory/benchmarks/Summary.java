@@ -42,7 +42,8 @@ public final class Summary {
         for (String f : List.of("jmh-threads-1.json", "jmh-threads-1-merge-cas.json", "jmh-threads-1-imap.json",
                 "jmh-threads-2.json", "jmh-threads-2-merge-cas.json", "jmh-threads-2-imap.json",
                 "jmh-audit-scaling-threads-1.json", "jmh-audit-scaling-threads-2.json", "jmh-fan-out.json",
-                "jmh-fan-out-imap.json", "jmh-sync-threads-1.json", "jmh-sync-threads-16.json")) {
+                "jmh-fan-out-imap.json", "jmh-sync-threads-1.json", "jmh-sync-threads-16.json",
+                "jmh-hazelcast-cluster-threads-1.json", "jmh-hazelcast-cluster-threads-2.json")) {
             Path p = dir.resolve(f);
             if (Files.exists(p) && Files.size(p) > 0) {
                 s.readJmh(p);
@@ -144,6 +145,10 @@ public final class Summary {
             switch (cls) {
                 case "Workloads" -> {
                     row.put("workload", method);
+                    row.put("subject", params.get("subject"));
+                }
+                case "ClusterWorkloads" -> {
+                    row.put("workload", "cluster-" + method);
                     row.put("subject", params.get("subject"));
                 }
                 case "AuditScaling" -> {
@@ -396,6 +401,25 @@ public final class Summary {
             }
         }
 
+        b.append("\n## hazelcast-cluster (3 members on loopback in one JVM, 1 synchronous backup; operations through"
+                + " member 0)\n\n");
+        b.append("| workload | threads | engine on the cluster store | IMap (get / entry processor) | engine / IMap |"
+                + " same, per CPU-second | in-memory engine, for scale |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String w : List.of("read", "write")) {
+            for (int t : new int[] {1, 2}) {
+                Double e = ops("cluster-" + w, ClusterWorkloads.ENGINE_ON_CLUSTER, t);
+                Double h = ops("cluster-" + w, ClusterWorkloads.IMAP_ON_CLUSTER, t);
+                if (e == null && h == null) {
+                    continue;
+                }
+                b.append("| ").append(w).append(" | ").append(t).append(" | ").append(rate(e)).append(" | ")
+                        .append(rate(h)).append(" | ").append(x(ratio(e, h))).append(" | ")
+                        .append(x(ratio(cpuOps("cluster-" + w, ClusterWorkloads.ENGINE_ON_CLUSTER, t),
+                                cpuOps("cluster-" + w, ClusterWorkloads.IMAP_ON_CLUSTER, t)))).append(" | ")
+                        .append(rate(ops(w, Subject.ENGINE, t))).append(" |\n");
+            }
+        }
+
         b.append("\n## audit-scaling (engine writes, access log filled to capacity)\n\n");
         b.append("| threads | maxLogSize 1 000 | 100 000 | 1 000 000 | 1 000 000 / 1 000 | same, per CPU-second |\n"
                 + "|---:|---:|---:|---:|---:|---:|\n");
@@ -479,6 +503,18 @@ public final class Summary {
                         ratio(ops(w, Subject.ENGINE, t), ops(w, Subject.IMAP, t)),
                         ratio(cpuOps(w, Subject.ENGINE, t), cpuOps(w, Subject.IMAP, t)), v -> v >= 3, Summary::x);
             }
+        }
+        for (int t : new int[] {1, 2}) {
+            target(b, "cluster: engine read / IMap get, " + t + " thread(s) ≥ 0.8×",
+                    ratio(ops("cluster-read", ClusterWorkloads.ENGINE_ON_CLUSTER, t),
+                            ops("cluster-read", ClusterWorkloads.IMAP_ON_CLUSTER, t)),
+                    ratio(cpuOps("cluster-read", ClusterWorkloads.ENGINE_ON_CLUSTER, t),
+                            cpuOps("cluster-read", ClusterWorkloads.IMAP_ON_CLUSTER, t)), v -> v >= 0.8, Summary::x);
+            target(b, "cluster: engine write / IMap entry processor, " + t + " thread(s) ≥ 0.6×",
+                    ratio(ops("cluster-write", ClusterWorkloads.ENGINE_ON_CLUSTER, t),
+                            ops("cluster-write", ClusterWorkloads.IMAP_ON_CLUSTER, t)),
+                    ratio(cpuOps("cluster-write", ClusterWorkloads.ENGINE_ON_CLUSTER, t),
+                            cpuOps("cluster-write", ClusterWorkloads.IMAP_ON_CLUSTER, t)), v -> v >= 0.6, Summary::x);
         }
         for (int t : new int[] {1, 2}) {
             target(b, "audit-scaling 1 000 000 / 1 000, " + t + " thread(s) ≥ 0.9×",

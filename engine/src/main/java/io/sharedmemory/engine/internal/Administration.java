@@ -8,6 +8,8 @@ import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.engine.internal.events.EventJournal;
+import io.sharedmemory.engine.internal.step.DeleteStep;
+import io.sharedmemory.engine.internal.step.ExpireStep;
 import io.sharedmemory.engine.internal.values.Names;
 import io.sharedmemory.store.StoreException;
 import java.time.Instant;
@@ -80,20 +82,31 @@ final class Administration {
             if (!op.permission(ns).implies(Permission.ADMIN)) {
                 return op.refuse(Entries.DENIED_TEXT);
             }
-            ns.table.forEach((k, e) -> {
-                if (e.isExpiredAt(op.now)) {
-                    deadKeys.add(k);
-                    deadValues.add(e.value());
-                } else {
-                    liveKeys.add(k);
+            if (core.shared) {
+                String failure = clearShared(op, ns, deadKeys);
+                if (failure != null) {
+                    if (!deadKeys.isEmpty()) {
+                        expiry.report(op.plugins, ns.name, deadKeys, op.nanos, op.now);
+                    }
+                    return op.refuse(failure);
                 }
-            });
-            try {
-                ns.table.clear();
-            } catch (StoreException e) {
-                return op.refuse(Entries.storeFailure(e));
+            } else {
+                ns.table.forEach((k, e) -> {
+                    if (e.isExpiredAt(op.now)) {
+                        deadKeys.add(k);
+                        deadValues.add(e.value());
+                    } else {
+                        liveKeys.add(k);
+                    }
+                });
+                try {
+                    ns.table.clear();
+                } catch (StoreException e) {
+                    return op.refuse(Entries.storeFailure(e));
+                }
             }
-            EventJournal j = ns.journalWithConsumers();
+            // a shared store reports the removals itself, to the subscribers of every process
+            EventJournal j = core.shared ? null : ns.journalWithConsumers();
             if (j != null) {
                 Instant at = Instant.ofEpochMilli(op.now);
                 for (int i = 0; i < deadKeys.size(); i++) {
@@ -113,6 +126,34 @@ final class Administration {
         }
         core.hub.publish(EventType.NAMESPACE_CLEARED, ns.name, null, op.agentId, null, null, op.now);
         return true;
+    }
+
+    /**
+     * Clear on a store shared with other processes: each key goes in a step of its own, a live one as deleted by the
+     * acting agent and a dead one as expired, so that every process's subscribers are told who removed what (the
+     * store reports each change; nothing is published here). The exclusive gate keeps this process's writers out;
+     * writers in other processes may still add keys meanwhile, which the clear leaves.
+     *
+     * @return null when every key was removed, else why not (the keys removed before the failure stay removed)
+     */
+    private String clearShared(Operation op, Namespace ns, List<String> deadKeys) {
+        List<String> keys = new ArrayList<>();
+        try {
+            ns.table.forEach((k, e) -> keys.add(k));
+            for (String key : keys) {
+                DeleteStep delete = new DeleteStep(ns.name, op.agentId, op.now, null);
+                DeleteStep deleted = (DeleteStep) ns.table.apply(key, delete, null);
+                if (DeleteStep.EXPIRED_TEXT.equals(deleted.failure())) {
+                    ExpireStep expire = new ExpireStep(ns.name, op.now, null);
+                    if (((ExpireStep) ns.table.apply(key, expire, null)).removed()) {
+                        deadKeys.add(key);
+                    }
+                }
+            }
+        } catch (StoreException e) {
+            return Entries.storeFailure(e);
+        }
+        return null;
     }
 
     boolean updatePermissions(Operation op, Map<String, Permission> permissions) {
@@ -161,6 +202,7 @@ final class Administration {
         } finally {
             ns.gate.unlockWrite(stamp);
         }
+        namespaces.awaitOthers(ns.name);
         op.succeed();
         core.hub.publish(EventType.NAMESPACE_PERMISSIONS_UPDATED, op.namespace, null, op.agentId, changes, null,
                 op.now);

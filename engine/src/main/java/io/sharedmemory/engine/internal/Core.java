@@ -36,6 +36,11 @@ final class Core {
     /** Whether the store runs steps here, in the key's region, where the engine's ordered effects then run. */
     final boolean localStep;
     /**
+     * Whether other processes share the store: then subscribers receive entry changes only as the store reports them
+     * (from every process, this one's included), and namespaces follow what the store reports from elsewhere.
+     */
+    final boolean shared;
+    /**
      * Only namespaces whose {@code deleted} flag is false, except for the instant between setting the flag and
      * removing the entry, both under that namespace's exclusive gate.
      */
@@ -52,6 +57,7 @@ final class Core {
         this.hub = new EventHub(deliveryPool, clock);
         this.store = store;
         this.localStep = store.capabilities().contains(StoreCapability.LOCAL_STEP);
+        this.shared = store.capabilities().contains(StoreCapability.SHARED);
     }
 
     /**

@@ -32,6 +32,7 @@ import io.sharedmemory.store.MemoryStore;
 import io.sharedmemory.store.StoreCodec;
 import io.sharedmemory.store.StoreContext;
 import io.sharedmemory.store.StoreException;
+import io.sharedmemory.store.StoreListener;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,7 +92,7 @@ public final class Engine implements SharedMemory {
         options.deliverySpin().ifPresent(spin -> core.deliveryPool.spin(spin.toNanos()));
         Map<String, NamespaceConfig> held;
         try {
-            held = store.open(new Context(core));
+            held = store.open(new Context(core, new StoreEvents(core, namespaces, subscriptions)));
         } catch (StoreException | IllegalStateException e) {
             expiry.stop();
             throw new SharedMemoryException("The store \"" + store.name() + "\" could not be opened: "
@@ -106,13 +107,18 @@ public final class Engine implements SharedMemory {
         }
     }
 
-    /** What the engine gives its store: the clock, its in-memory tables and its codec, bound to this engine. */
+    /**
+     * What the engine gives its store: the clock, its in-memory tables, its codec and its listener, bound to this
+     * engine.
+     */
     private static final class Context implements StoreContext {
         private final Core core;
         private final StoreCodec codec;
+        private final StoreListener listener;
 
-        Context(Core core) {
+        Context(Core core, StoreListener listener) {
             this.core = core;
+            this.listener = listener;
             this.codec = new StepCodec(ns -> {
                 Namespace n = core.namespaces.get(ns);
                 return n == null ? null : n.config;
@@ -132,6 +138,11 @@ public final class Engine implements SharedMemory {
         @Override
         public StoreCodec codec() {
             return codec;
+        }
+
+        @Override
+        public StoreListener listener() {
+            return listener;
         }
     }
 

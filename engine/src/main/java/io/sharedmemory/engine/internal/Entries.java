@@ -187,14 +187,26 @@ final class Entries {
         }
     }
 
-    /** The store runs the step; the effects the key's order needs run in its region, or right after it. */
+    /**
+     * The store runs the step; the effects the key's order needs run in its region, or right after it. A store shared
+     * with other processes reports the change to the subscribers of every process itself (this one's included), so
+     * only the {@code memory:write} event, which reports this process's operations, is published here.
+     */
     private WriteStep apply(Namespace ns, String key, WriteStep step) {
         Decision d;
         if (core.localStep) {
             d = ns.table.apply(key, step, step);
         } else {
             d = ns.table.apply(key, step, null);
-            ((WriteStep) d).committed(key, d);
+            if (core.shared) {
+                WriteStep w = (WriteStep) d;
+                if (w.status() == Status.WRITTEN) {
+                    core.hub.publish(EventType.MEMORY_WRITE, ns.name, key, w.entry().ownerId(), w.entry().value(), null,
+                            w.entry().timestampMillis());
+                }
+            } else {
+                ((WriteStep) d).committed(key, d);
+            }
         }
         WriteStep decided = (WriteStep) d;
         if (decided.status() == Status.WRITTEN && decided.deadline() != MemoryEntry.NO_EXPIRY) {
@@ -328,7 +340,9 @@ final class Entries {
                         decided = (DeleteStep) ns.table.apply(op.key, step, step);
                     } else {
                         decided = (DeleteStep) ns.table.apply(op.key, step, null);
-                        decided.committed(op.key, decided);
+                        if (!core.shared) {
+                            decided.committed(op.key, decided);
+                        }
                     }
                     failure = decided.failure();
                 } catch (StoreException e) {

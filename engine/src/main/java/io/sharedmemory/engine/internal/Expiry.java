@@ -86,9 +86,12 @@ final class Expiry {
         }
     }
 
-    /** When a write found the namespace full: sweeps it if an entry in it may be dead. */
+    /**
+     * When a write found the namespace full: sweeps it if an entry in it may be dead. With a store shared by other
+     * processes the deadline bound knows only this process's writes, so any namespace that may expire is swept.
+     */
     int sweepIfDead(Namespace ns, long now, long nanos) {
-        return ns.mayExpire && now >= ns.deadlineBound().deadline() ? sweep(ns, nanos, now) : 0;
+        return ns.mayExpire && (core.shared || now >= ns.deadlineBound().deadline()) ? sweep(ns, nanos, now) : 0;
     }
 
     /** Removes the dead entries of one namespace; reports each once. */
@@ -117,7 +120,10 @@ final class Expiry {
                         d = ns.table.apply(key, step, step);
                     } else {
                         d = ns.table.apply(key, step, null);
-                        ((ExpireStep) d).committed(key, d);
+                        if (!core.shared) {
+                            // a shared store reports the EXPIRE to every process's subscribers itself
+                            ((ExpireStep) d).committed(key, d);
+                        }
                     }
                     if (((ExpireStep) d).removed()) {
                         removed.add(key);

@@ -11,7 +11,9 @@ import io.sharedmemory.api.SharedMemory;
 import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.engine.internal.plugins.PluginSet;
 import io.sharedmemory.engine.internal.values.Names;
+import io.sharedmemory.store.EntryTable;
 import io.sharedmemory.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +25,9 @@ import java.util.Optional;
  * The namespaces' lifecycle: recovery from the store at start, creation (by the application, or by an agent who then
  * administers it), reconfiguration, deletion, and the end of all of them when the memory is destroyed. Creation and
  * deletion take one lifecycle lock, so the namespace map and the store agree about which namespaces exist;
- * reconfiguration and deletion also take the namespace's exclusive gate.
+ * reconfiguration and deletion also take the namespace's exclusive gate. With a store shared by other processes the
+ * namespaces also follow what the store reports from elsewhere ({@link #follow}, {@link #forget}), under the same
+ * locks, and a change made here returns once the other processes applied it.
  */
 final class Namespaces {
     private final Core core;
@@ -66,11 +70,13 @@ final class Namespaces {
             core.requireAlive();
             Namespace existing = core.namespaces.get(name);
             if (existing == null) {
-                add(name, config);
-            } else {
+                existing = add(name, config);
+            }
+            if (existing != null) {
                 reconfigure(p, existing, config);
             }
         }
+        awaitOthers(name);
         core.hub.publish(EventType.NAMESPACE_CREATED, name, null, SharedMemory.SYSTEM_AGENT, null, null, now);
     }
 
@@ -99,7 +105,9 @@ final class Namespaces {
             core.requireAlive();
             Namespace existing = core.namespaces.get(name);
             if (existing == null) {
-                add(name, withAdmin);
+                existing = add(name, withAdmin);
+            }
+            if (existing == null) {
                 created = true;
             } else {
                 long stamp = existing.gate.writeLock();
@@ -117,15 +125,25 @@ final class Namespaces {
                 created = false;
             }
         }
+        awaitOthers(name);
         op.succeed();
         core.hub.publish(EventType.NAMESPACE_CREATED, name, null, op.agentId, null, null, op.now);
         return created;
     }
 
-    /** Under the lifecycle lock: a new namespace, in the store first. */
-    private void add(String name, NamespaceConfig config) {
+    /**
+     * Under the lifecycle lock: a new namespace, in the store first.
+     *
+     * @return null when added; the namespace of that name that another process created first in a shared store (the
+     *         store reported it from inside {@code addNamespace}), which the caller then reconfigures as any existing one
+     */
+    private Namespace add(String name, NamespaceConfig config) {
         try {
             if (!core.store.addNamespace(name, config)) {
+                Namespace adopted = core.shared ? core.namespaces.get(name) : null;
+                if (adopted != null) {
+                    return adopted;
+                }
                 throw new SharedMemoryException("The store already holds a namespace \"" + name
                         + "\" that this memory does not know; nothing was created");
             }
@@ -133,6 +151,83 @@ final class Namespaces {
             throw new SharedMemoryException("Namespace \"" + name + "\" was not created: " + e.getMessage(), e);
         }
         core.namespaces.put(name, new Namespace(name, config, core.store.entries(name)));
+        return null;
+    }
+
+    /**
+     * For a shared store, after every lock is released: waits until the other processes have applied what this one
+     * just stored (the store logs a process that did not confirm in time). Waiting under a lock could deadlock two
+     * processes that change namespaces at once, each waiting for the other's gate.
+     */
+    void awaitOthers(String name) {
+        if (core.shared) {
+            core.store.awaitNamespace(name, PROPAGATION_TIMEOUT);
+        }
+    }
+
+    /** How long a change of a namespace waits for the other processes of a shared store to apply it. */
+    static final Duration PROPAGATION_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * A shared store reports that a namespace changed elsewhere (created, reconfigured, dropped): the engine's
+     * namespace is brought to what the store holds now, read under the lifecycle lock and the namespace's exclusive
+     * gate — so that no operation checked against the previous configuration is in flight when this returns, and a
+     * report that arrives late never applies an older configuration. The resolver this process gave the namespace is
+     * kept (no store keeps it). A namespace whose table the store replaced (dropped and created again elsewhere) ends
+     * and is made anew.
+     */
+    void follow(String name) {
+        synchronized (lifecycle) {
+            if (core.destroyed) {
+                return;
+            }
+            Namespace ns = core.namespaces.get(name);
+            EntryTable table = storedTable(name);
+            if (ns != null && ns.table != table) {
+                long stamp = ns.gate.writeLock();
+                try {
+                    ns.deleted = true;
+                    core.namespaces.remove(name, ns);
+                    Subscriptions.endAll(ns);
+                } finally {
+                    ns.gate.unlockWrite(stamp);
+                }
+                ns = null;
+            }
+            if (table == null) {
+                return;
+            }
+            if (ns == null) {
+                core.store.configuration(name).ifPresent(stored ->
+                        core.namespaces.put(name, new Namespace(name, stored, table)));
+                return;
+            }
+            long stamp = ns.gate.writeLock();
+            try {
+                NamespaceConfig stored = core.store.configuration(name).orElse(null);
+                if (stored == null) {
+                    return;
+                }
+                NamespaceConfig config = stored.conflictResolver().isPresent()
+                        || ns.config.conflictResolver().isEmpty() ? stored
+                        : stored.toBuilder().conflictResolver(ns.config.conflictResolver().get()).build();
+                if (!config.equals(ns.config)) {
+                    ns.configure(config);
+                    subscriptions.endUnreadable(core.plugins(), ns);
+                }
+            } finally {
+                ns.gate.unlockWrite(stamp);
+            }
+        }
+    }
+
+    /** @return the store's table of the namespace, or null when it holds none */
+    private EntryTable storedTable(String name) {
+        try {
+            return core.store.configuration(name).isPresent() ? core.store.entries(name) : null;
+        } catch (IllegalArgumentException gone) {
+            return null;
+        }
     }
 
     /** Under the lifecycle lock: takes the namespace's exclusive gate and changes its configuration. */
@@ -148,7 +243,7 @@ final class Namespaces {
     /** Under the exclusive gate: the store keeps the configuration, then the engine uses it. */
     void configure(PluginSet p, Namespace ns, NamespaceConfig config) {
         try {
-            core.store.saveNamespace(ns.name, config);
+            core.store.saveNamespace(ns.name, ns.config, config);
         } catch (StoreException e) {
             throw new SharedMemoryException("Namespace \"" + ns.name + "\" was not reconfigured: " + e.getMessage(),
                     e);
@@ -194,6 +289,7 @@ final class Namespaces {
                 ns.gate.unlockWrite(stamp);
             }
         }
+        awaitOthers(ns.name);
         op.succeed();
         if (!dead.isEmpty()) {
             expiry.report(op.plugins, ns.name, dead, op.nanos, op.now);

@@ -10,6 +10,8 @@ import io.sharedmemory.api.MemoryEvent;
 import io.sharedmemory.api.NamespaceNotFoundException;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.Registration;
+import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.api.Subscription;
 import io.sharedmemory.engine.internal.events.Delivery;
 import io.sharedmemory.engine.internal.events.EventJournal;
@@ -18,6 +20,7 @@ import io.sharedmemory.engine.internal.values.InvalidValueException;
 import io.sharedmemory.engine.internal.values.Names;
 import io.sharedmemory.engine.internal.values.Values;
 import io.sharedmemory.engine.internal.plugins.PluginSet;
+import io.sharedmemory.store.StoreException;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +62,16 @@ final class Subscriptions {
         if (!op.permission(ns).implies(Permission.READ)) {
             throw mayNotRead(op);
         }
+        if (core.shared) {
+            // before registering: from when listen returns the store reports every change, whoever commits it
+            try {
+                core.store.listen(namespace);
+            } catch (StoreException e) {
+                op.refuse(Entries.storeFailure(e));
+                throw new SharedMemoryException("Cannot subscribe to namespace \"" + namespace + "\": "
+                        + Entries.storeFailure(e), e);
+            }
+        }
         NamespaceSubscription sub;
         long stamp = ns.gate.writeLock();
         try {
@@ -88,7 +101,7 @@ final class Subscriptions {
             ns.gate.unlockWrite(stamp);
         }
         op.succeed();
-        return sub;
+        return core.shared ? new SharedSubscription(sub, core.store) : sub;
     }
 
     private static AccessDeniedException mayNotRead(Operation op) {
@@ -130,6 +143,15 @@ final class Subscriptions {
                 op.refuse(Entries.DENIED_TEXT);
                 throw new AccessDeniedException(Entries.DENIED_TEXT + ": agent \"" + op.agentId
                         + "\" may not broadcast to namespace \"" + namespace + "\"");
+            }
+            if (core.shared) {
+                try {
+                    core.store.broadcast(namespace, snapshot, op.agentId, op.now);
+                } catch (StoreException e) {
+                    op.refuse(Entries.storeFailure(e));
+                    throw new SharedMemoryException("Broadcast to namespace \"" + namespace + "\" not sent: "
+                            + Entries.storeFailure(e), e);
+                }
             }
             EventJournal j = ns.journalWithConsumers();
             if (j != null) {
@@ -205,5 +227,37 @@ final class Subscriptions {
 
     int subscriptionCount(Namespace ns) {
         return ns.subscribers.size();
+    }
+
+    // ---------------------------------------------------------------- what a shared store reports
+
+    /** A change committed anywhere, as a shared store reports it: to this process's subscribers of the namespace. */
+    void deliver(ChangeEvent change) {
+        Namespace ns = core.namespaces.get(change.namespace());
+        EventJournal j = ns == null ? null : ns.journalWithConsumers();
+        if (j != null) {
+            j.publish(change);
+        }
+    }
+
+    /** A broadcast sent from another process: to this process's subscribers and {@code memory:broadcast} listeners. */
+    void deliverBroadcast(ChangeEvent message) {
+        deliver(message);
+        core.hub.publish(EventType.MEMORY_BROADCAST, message.namespace(), null, message.agentId(), message.value(),
+                null, message.timestamp().toEpochMilli());
+    }
+
+    /** Changes may have been lost on their way here: every subscriber of the namespace (or of all) is told. */
+    void resync(String namespace, String key, String reason) {
+        for (Namespace ns : core.namespaces.values()) {
+            if (namespace != null && !namespace.equals(ns.name)) {
+                continue;
+            }
+            EventJournal j = ns.journalWithConsumers();
+            if (j != null) {
+                j.publish(new ChangeEvent(ns.name, key, reason, SharedMemory.SYSTEM_AGENT, ChangeAction.RESYNC, 0,
+                        core.clock.instant()));
+            }
+        }
     }
 }

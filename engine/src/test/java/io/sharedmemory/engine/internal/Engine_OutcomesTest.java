@@ -53,6 +53,12 @@ import org.junit.jupiter.api.Test;
  * a sink receives, the events an {@code on(...)} listener gets, the statistics.
  */
 class Engine_OutcomesTest {
+    /** How toString names the store: not at all for the in-memory one (the suite also runs on other stores). */
+    private static String storeSuffix() {
+        MemoryStore store = TestStores.newStore();
+        return store == null ? "" : ", store=" + store.name();
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long T0 = 1_700_000_000_000L;
     private static final String SYSTEM = SharedMemory.SYSTEM_AGENT;
@@ -1004,11 +1010,5 @@ class Engine_OutcomesTest {
             assertTrue(other.isDestroyed());
             assertSame(TestStores.options().build().identity(), other.identityMode());
         }
-    }
-
-    /** What toString adds for the store the suite runs on: nothing for the in-memory default. */
-    private static String storeSuffix() {
-        MemoryStore store = TestStores.newStore();
-        return store == null ? "" : ", store=" + store.name();
     }
 }

@@ -72,6 +72,12 @@ public final class DeleteStep implements KeyStep, Decision, CommitHook {
         return null;
     }
 
+    /** The deleting agent, which a shared store reports with the DELETE to the engines of other processes. */
+    @Override
+    public String agentId() {
+        return agentId;
+    }
+
     /** @return why nothing was deleted, or null when the entry was */
     public String failure() {
         return failure;

@@ -167,6 +167,14 @@ public final class WriteStep implements KeyStep, Decision, CommitHook {
         boolean live = current != null && now < currentExpiresAt;
         long currentVersion = live ? currentEntryVersion : 0;
         version = currentVersion;
+        if (strategy == null) {
+            // only a step decided in another process gets here: there the caller found the strategy, here it is
+            // missing, so the write is refused as the caller's process would refuse it, new keys included
+            status = Status.STRATEGY_UNAVAILABLE;
+            message = "Conflict strategy \"" + config.conflictStrategy() + "\" is not available on the cluster member "
+                    + "that owns the key";
+            return this;
+        }
         if (expectedVersion >= 0 && expectedVersion != currentVersion) {
             status = Status.VERSION_MISMATCH;
             message = "Version mismatch: expected " + expectedVersion + ", current " + currentVersion;
@@ -194,12 +202,6 @@ public final class WriteStep implements KeyStep, Decision, CommitHook {
 
     private MemoryEntry resolve(MemoryEntry live, MemoryEntry incoming, long deadline) {
         Resolution r;
-        if (strategy == null) {
-            // a step decided in another process, where no strategy of this name is installed
-            status = Status.STRATEGY_UNAVAILABLE;
-            message = "Conflict strategy \"" + config.conflictStrategy() + "\" is not available";
-            return null;
-        }
         try {
             if (strategy.acceptsEveryWrite()) {
                 return incoming;

@@ -32,6 +32,12 @@ class SharedMemoryComponent_WiringTest {
         return SharedMemoryComponent_PropertiesTest.config(maxLogSize, 0, 10_000, false, identity);
     }
 
+    static Map<String, Object> config(int maxLogSize, String identity, String store) {
+        Map<String, Object> c = config(maxLogSize, identity);
+        c.put("store", store);
+        return c;
+    }
+
     private static ConflictStrategy strategy(String name, Resolution decision) {
         ConflictStrategy s = mock(ConflictStrategy.class);
         when(s.name()).thenReturn(name);
@@ -87,6 +93,18 @@ class SharedMemoryComponent_WiringTest {
         verify(log).capacity(42);
         assertEquals(IdentityMode.AUTHENTICATED, component.identityMode());
         assertEquals(WriteResult.Status.DENIED, component.write("ns", "k", 1, "a").status());
+    }
+
+    @Test
+    void namespacesDeclaredBeforeTheStoreArrived_areDeclaredOnItsEngine() {
+        component.modified(config(500, "trusted", "later"));
+        NamespaceConfig late = NamespaceConfig.builder().maxEntries(7).build();
+        component.createNamespace("late", late);
+        assertTrue(component.getNamespaceConfig("late").isEmpty(), "no engine serves while the store is absent");
+        component.addStore(new io.sharedmemory.engine.internal.store.InMemoryStore(),
+                props(9, 0, io.sharedmemory.store.MemoryStore.NAME_PROPERTY, "later"));
+        assertEquals(late, component.getNamespaceConfig("late").orElseThrow(), "declared once the store came");
+        assertTrue(component.getNamespaceConfig("ns").isPresent(), "and so is what was declared on the old store");
     }
 
     @Test
