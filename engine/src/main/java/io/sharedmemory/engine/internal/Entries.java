@@ -261,30 +261,52 @@ final class Entries {
 
     /**
      * A read: the live entry (wantEntry) or its value, or null after recording why not. A value read never touches
-     * the entry object when the store keeps the value beside it.
+     * the entry object when the store keeps the value beside it. The found entry's path is kept small enough for the
+     * JIT to inline it into the public operation, so the {@link Operation} of a successful read is never allocated;
+     * every refusal of a found entry's namespace or key goes through {@link #refusedRead}.
      */
     private Object lookup(Operation op, boolean wantEntry) {
-        String namespace = op.namespace;
-        String key = op.key;
-        Namespace ns = namespace == null ? null : core.namespaces.get(namespace);
+        Namespace ns = op.namespace == null ? null : core.namespaces.get(op.namespace);
         Object found = MISSING;
-        if (ns != null && key != null) {
+        if (ns != null && op.key != null) {
             try {
                 if (wantEntry) {
-                    MemoryEntry e = ns.table.get(key);
+                    MemoryEntry e = ns.table.get(op.key);
                     found = e == null ? MISSING : e.isExpiredAt(op.now) ? EntryTable.EXPIRED : e;
                 } else {
-                    Object v = ns.table.liveValue(key, op.now);
+                    Object v = ns.table.liveValue(op.key, op.now);
                     found = v == null ? MISSING : v;
                 }
             } catch (StoreException e) {
                 return op.refuseNull(storeFailure(e));
             }
         }
+        if (found == MISSING || found == EntryTable.EXPIRED) {
+            return refusedRead(op, ns, found);
+        }
         // names already stored were checked when they were created or written
+        String err = core.checkAgent(op.agentId);
+        if (err != null) {
+            return op.refuseNull(err);
+        }
+        if (core.auditMissing(op.plugins)) {
+            return null;
+        }
+        if (!op.permission(ns).implies(Permission.READ)) {
+            return op.refuseNull(DENIED_TEXT);
+        }
+        op.succeed();
+        core.hub.publish(EventType.MEMORY_READ, op.namespace, op.key, op.agentId,
+                wantEntry ? ((MemoryEntry) found).value() : found, null, op.now);
+        return found;
+    }
+
+    /** A read that found no live entry (ns is null when the namespace does not exist): why, in the checks' order. */
+    private Object refusedRead(Operation op, Namespace ns, Object found) {
         String err = found != MISSING ? core.checkAgent(op.agentId)
-                : ns != null ? Core.firstError(Names.checkKey(key), core.checkAgent(op.agentId))
-                : Core.firstError(Names.checkNamespace(namespace), Names.checkKey(key), core.checkAgent(op.agentId));
+                : ns != null ? Core.firstError(Names.checkKey(op.key), core.checkAgent(op.agentId))
+                : Core.firstError(Names.checkNamespace(op.namespace), Names.checkKey(op.key),
+                        core.checkAgent(op.agentId));
         if (err != null) {
             return op.refuseNull(err);
         }
@@ -292,21 +314,12 @@ final class Entries {
             return null;
         }
         if (ns == null) {
-            return op.refuseNull(Core.missing(namespace));
+            return op.refuseNull(Core.missing(op.namespace));
         }
         if (!op.permission(ns).implies(Permission.READ)) {
             return op.refuseNull(DENIED_TEXT);
         }
-        if (found == MISSING) {
-            return op.refuseNull(DeleteStep.NOT_FOUND_TEXT);
-        }
-        if (found == EntryTable.EXPIRED) {
-            return op.refuseNull(DeleteStep.EXPIRED_TEXT);
-        }
-        op.succeed();
-        core.hub.publish(EventType.MEMORY_READ, namespace, key, op.agentId,
-                wantEntry ? ((MemoryEntry) found).value() : found, null, op.now);
-        return found;
+        return op.refuseNull(found == MISSING ? DeleteStep.NOT_FOUND_TEXT : DeleteStep.EXPIRED_TEXT);
     }
 
     boolean delete(Operation op) {
