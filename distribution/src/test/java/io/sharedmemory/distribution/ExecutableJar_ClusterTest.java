@@ -59,8 +59,12 @@ class ExecutableJar_ClusterTest {
                     Files.copy(f, conf.resolve(f.getFileName()));
                 }
             }
-            Files.writeString(conf.resolve("io.sharedmemory.engine.cfg"), "\nstore=hazelcast\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+            Path engine = conf.resolve("io.sharedmemory.engine.cfg");
+            Files.writeString(engine, Files.readString(engine).replaceAll("(?m)^store=.*$", "store=hazelcast"));
+            Files.deleteIfExists(conf.resolve("io.sharedmemory.store.file.cfg")); // no file store beside the cluster
+            // each member its own HTTP port, as on one machine they must have (Felix HTTP's configuration PID)
+            Files.writeString(conf.resolve("org.apache.felix.http.cfg"), "org.osgi.service.http.port="
+                    + freePort() + "\n");
             String member = Files.readString(DIR.resolve("target/cluster/io.sharedmemory.store.hazelcast.cfg"))
                     .replaceAll("(?m)^port=.*$", "port=" + (base + n))
                     .replaceAll("(?m)^members=.*$", "members=127.0.0.1:" + (base + 1) + ",127.0.0.1:" + (base + 2))
@@ -96,6 +100,12 @@ class ExecutableJar_ClusterTest {
         }
         for (Process p : processes) {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "stops on stop 0");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
