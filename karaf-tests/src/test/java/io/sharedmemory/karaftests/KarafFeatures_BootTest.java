@@ -58,8 +58,9 @@ class KarafFeatures_BootTest {
      * file under {@code src/test/karaf/etc/}, copied into Karaf's {@code etc/} before the first start.
      */
     private static final List<String> FEATURES =
-            List.of("sharedmemory", "sharedmemory-file", "sharedmemory-eventadmin", "sharedmemory-shell",
-                    "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp", "sharedmemory-console");
+            List.of("sharedmemory", "sharedmemory-file", "sharedmemory-hazelcast", "sharedmemory-eventadmin",
+                    "sharedmemory-shell", "sharedmemory-example", "sharedmemory-http", "sharedmemory-mcp",
+                    "sharedmemory-console");
 
     private static final List<String> BUILT_IN_STRATEGIES =
             List.of("latest-wins", "first-wins", "merge", "version", "custom");
@@ -218,6 +219,15 @@ class KarafFeatures_BootTest {
         String stats = karaf.run("sm:stats");
         assertTrue(stats.lines().anyMatch(l -> l.matches("\\s+store\\s+file")), stats);
         assertTrue(stats.contains(store.toString()), stats);
+    }
+
+    @Test
+    @Order(5)
+    void theClusterFeatureWaitsForItsMemberConfiguration() throws Exception {
+        // sharedmemory-hazelcast installed without etc/io.sharedmemory.store.hazelcast.cfg: no member starts, the
+        // engine stays on the file store, and sm:cluster says what to configure
+        assertEquals("No cluster member runs here (configure io.sharedmemory.store.hazelcast to start one)",
+                karaf.run("sm:cluster").strip());
     }
 
     @Test

@@ -16,8 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 /**
  * The shell command {@code sm:cluster}: the cluster's members and whether its partitions are safe (every partition
  * has an owner and its backups in step, no migration running) — so an operator knows whether one more member may fail
- * without losing data. A plain Gogo command (its result is printed), registered by service properties, so this bundle
- * needs no shell API.
+ * without losing data. A plain Gogo command registered by service properties, so this bundle needs no shell API.
  */
 @Component(service = ClusterCommand.class,
         property = {"osgi.command.scope=sm", "osgi.command.function=cluster"})
@@ -26,9 +25,13 @@ public final class ClusterCommand {
             target = "(" + MemoryStore.NAME_PROPERTY + "=" + HazelcastStore.NAME + ")")
     private volatile MemoryStore store;
 
-    /** @return the members and the partitions' safety, or why there is no cluster */
-    public String cluster() {
-        return describe(store);
+    /**
+     * Prints the members and the partitions' safety, or why there is no cluster. Printed, not returned: Gogo prints a
+     * command's result, but Karaf's command channel ({@code bin/client}) shows only what the command printed, and both
+     * shells route {@code System.out} to the command's session while it runs.
+     */
+    public void cluster() {
+        System.out.println(describe(store));
     }
 
     static String describe(MemoryStore store) {
