@@ -78,7 +78,11 @@ public interface EntryTable {
     long size();
 
     /**
-     * Reserves room for one more entry, exactly.
+     * Reserves room for one more entry, exactly. The engine asks again after a write into a full namespace swept
+     * its dead entries, so a table should not count the room of a key that {@link #get} and {@link #forEach} no
+     * longer show: a removal still under way in another thread is waited for, not counted (the in-memory and file
+     * tables do so). A table that removes a key and gives back its room in two operations, like the cluster's, must
+     * say so: a write can then be refused while another process's sweep is between the two.
      *
      * @param maxEntries the limit, at least 1
      * @return true when the entries stored plus the rooms reserved were below the limit (one more room is now

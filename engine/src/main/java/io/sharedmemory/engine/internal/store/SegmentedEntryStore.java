@@ -43,7 +43,10 @@ public final class SegmentedEntryStore implements EntryTable {
      * - `count` is the number of nodes in the segment; it changes only under the monitor.
      * - `rooms` is the number of nodes in every segment plus the rooms reserved and not yet released or taken: a new key
      *   adds one unless its step holds a reservation, a removed key takes one away, both under the segment's monitor.
-     *   A reservation is a CAS below the limit, so a namespace never holds more keys than its limit.
+     *   A reservation is a CAS below the limit, so a namespace never holds more keys than its limit. A removal
+     *   publishes the smaller tree before it takes its room away (the other order would let a new key in while the
+     *   old one can still be read), so for a moment a key no reader sees still holds a room: a reservation that
+     *   finds no room passes every segment's monitor, which waits out such removals, and looks once more.
      * - The step of an apply runs under the monitor, once; an apply from inside it on the same segment would build on a
      *   tree about to be replaced, so it is refused. The decision is installed whole before the hook runs (under the
      *   monitor, so the effects it claims are ordered like the key's commits); a step that throws installs nothing.
@@ -366,6 +369,18 @@ public final class SegmentedEntryStore implements EntryTable {
 
     @Override
     public boolean reserve(int maxEntries) {
+        if (tryReserve(maxEntries)) {
+            return true;
+        }
+        for (Segment s : segments) {
+            synchronized (s) {
+                // nothing to do here: entering waits for the removal under way in this segment, if any
+            }
+        }
+        return tryReserve(maxEntries);
+    }
+
+    private boolean tryReserve(int maxEntries) {
         for (;;) {
             long n = rooms.get();
             if (n >= maxEntries) {
