@@ -11,12 +11,18 @@ import java.util.function.UnaryOperator;
 /** One memory on every member of a test cluster: memory i is built on member i, all with the same memory name. */
 final class ClusterMemories implements AutoCloseable {
     final TestCluster cluster;
-    final String name = "mem-" + UUID.randomUUID().toString().substring(0, 8);
+    final String name;
     final List<SharedMemory> memories = new ArrayList<>();
     final List<HazelcastStore> stores = new ArrayList<>();
 
     ClusterMemories(TestCluster cluster, UnaryOperator<SharedMemoryOptions.Builder> options) {
+        this(cluster, newName(), options);
+    }
+
+    /** Memories of a name the members' configuration already knows (their map settings are named after it). */
+    ClusterMemories(TestCluster cluster, String name, UnaryOperator<SharedMemoryOptions.Builder> options) {
         this.cluster = cluster;
+        this.name = name;
         for (int i = 0; i < cluster.members().size(); i++) {
             add(i, options);
         }
@@ -24,6 +30,10 @@ final class ClusterMemories implements AutoCloseable {
 
     ClusterMemories(TestCluster cluster) {
         this(cluster, b -> b);
+    }
+
+    static String newName() {
+        return "mem-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     SharedMemory add(int member, UnaryOperator<SharedMemoryOptions.Builder> options) {
