@@ -5,9 +5,6 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.impl.DefaultNodeContext;
-import com.hazelcast.instance.impl.HazelcastInstanceFactory;
-import com.hazelcast.test.TestHazelcastInstanceFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -104,16 +101,8 @@ public final class TestCluster implements AutoCloseable {
         return keep(Hazelcast.newHazelcastInstance(config));
     }
 
-    /**
-     * Starts one more member whose network layer has Hazelcast's own test firewall ({@link Partitions}): a real member
-     * on real sockets, between which and another member the test can cut the network and mend it.
-     */
-    public HazelcastInstance startFirewalled(Config config) {
-        return keep(HazelcastInstanceFactory.newHazelcastInstance(config, null,
-                new TestHazelcastInstanceFactory.FirewallingNodeContext(new DefaultNodeContext())));
-    }
-
-    private HazelcastInstance keep(HazelcastInstance hz) {
+    /** Counts a member started otherwise ({@link Partitions#startFirewalled}) as one of this cluster's. */
+    HazelcastInstance keep(HazelcastInstance hz) {
         synchronized (members) {
             members.add(hz);
         }
