@@ -36,6 +36,7 @@ import java.util.TreeMap;
  */
 final class Entries {
     static final String DENIED_TEXT = "Insufficient permissions";
+    private static final System.Logger LOG = System.getLogger("io.sharedmemory.engine");
 
     private final Core core;
     private final Expiry expiry;
@@ -45,7 +46,20 @@ final class Entries {
         this.expiry = expiry;
     }
 
+    /**
+     * A store that fails outside the step — looking the key up, taking room, sweeping — fails the write before anything
+     * was decided: {@code STORE_UNAVAILABLE}, never an exception (a failure of the step itself is answered in
+     * {@link #commit}; a room not given back after it stays counted, see {@link #giveBack}).
+     */
     WriteResult write(Operation op, Object value, WriteOptions options) {
+        try {
+            return writeChecked(op, value, options);
+        } catch (StoreException e) {
+            return op.refuseWrite(Status.STORE_UNAVAILABLE, 0, storeFailure(e));
+        }
+    }
+
+    private WriteResult writeChecked(Operation op, Object value, WriteOptions options) {
         if (op.bareRefused()) {
             return deniedBeforeStart(op, Operation.SESSION_REQUIRED_TEXT);
         }
@@ -169,12 +183,12 @@ final class Entries {
                 }
             } catch (StoreException e) {
                 if (step.holdsRoom()) {
-                    table.release();
+                    giveBack(ns, table);
                 }
                 return step.refused(Status.STORE_UNAVAILABLE, 0, storeFailure(e));
             }
             if (step.holdsRoom() && !decided.addedKey()) {
-                table.release();
+                giveBack(ns, table);
             }
             if (decided.status() == Status.REJECTED
                     && !core.plugins().strategies().containsKey(ns.config.conflictStrategy())) {
@@ -226,6 +240,19 @@ final class Entries {
                     granted.implies(Permission.READ) ? liveVersion(ns, op.key, op.now) : 0, DENIED_TEXT);
         }
         return null;
+    }
+
+    /**
+     * Gives back a room the step did not use. After the step decided, its outcome stands: a store that cannot give the
+     * room back leaves it counted (the namespace then holds one entry fewer than its limit, never one more).
+     */
+    private static void giveBack(Namespace ns, EntryTable table) {
+        try {
+            table.release();
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "a room of namespace {0} stays counted: {1}", ns.name,
+                    e.getMessage());
+        }
     }
 
     static String storeFailure(StoreException e) {

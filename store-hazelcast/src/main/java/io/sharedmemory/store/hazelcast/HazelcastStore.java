@@ -38,7 +38,8 @@ import java.util.Set;
  * member's configuration apply (keep the default of one synchronous backup, or more). Optional tuning, in the member's
  * configuration: {@code hazelcast.operation.fail.on.indeterminate.state=true} (an operation whose member fails is
  * reported to the store rather than retried silently; the store asks again under the same name and learns the real
- * outcome), and split-brain protection for {@code <memory>.*} maps (see below).
+ * outcome), and split-brain protection for the {@code <memory>.*} maps and the broadcasts' ring buffer
+ * {@code _hz_rb_<memory>.broadcasts} (see below).
  *
  * <h2>Guarantees, and what is weaker than in one process</h2>
  * <ul>

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A cluster of real members in this JVM, on 127.0.0.1: TCP-IP join only (multicast and auto-detection off), a random
@@ -23,10 +24,15 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts {@code n} members and waits until each sees all of them. */
     public static TestCluster of(int n) {
+        return of(n, TestCluster::add);
+    }
+
+    /** Starts {@code n} members with {@code start} (given this cluster) and waits until each sees all of them. */
+    public static TestCluster of(int n, Function<TestCluster, HazelcastInstance> start) {
         TestCluster c = new TestCluster();
         try {
             for (int i = 0; i < n; i++) {
-                c.add();
+                start.apply(c);
             }
             c.awaitSize(n);
         } catch (RuntimeException | Error e) {
@@ -37,14 +43,8 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public Config config() {
-        Config c = new Config();
+        Config c = tune(new Config());
         c.setClusterName(name);
-        c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.logging.type", System.getProperty("sharedmemory.test.hazelcast.logging", "none"));
-        c.setProperty("hazelcast.wait.seconds.before.join", "0");
-        c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
-        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        c.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
         c.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
         c.setProperty("hazelcast.local.localAddress", "127.0.0.1");
         c.setProperty("hazelcast.socket.bind.any", "false");
@@ -62,6 +62,30 @@ public final class TestCluster implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The test settings of every member, also of one configured otherwise (the member component's configuration):
+     * quiet, no phone-home, no wait before joining, short heartbeats (a member that stopped answering is dropped after
+     * 6 s).
+     */
+    public static Config tune(Config c) {
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.logging.type", System.getProperty("sharedmemory.test.hazelcast.logging", "none"));
+        c.setProperty("hazelcast.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+        return c;
+    }
+
+    /** The addresses members of this cluster may listen on, for a configuration of its own. */
+    public List<String> addresses() {
+        List<String> all = new ArrayList<>();
+        for (int p = basePort; p < basePort + 10; p++) {
+            all.add("127.0.0.1:" + p);
+        }
+        return all;
+    }
+
     /** Starts one more member (a memory opened on it registers the store's serializers). */
     public HazelcastInstance add() {
         return start(config());
@@ -72,8 +96,13 @@ public final class TestCluster implements AutoCloseable {
         return start(HazelcastStore.configure(config()));
     }
 
-    private HazelcastInstance start(Config config) {
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+    /** Starts one more member with a configuration of the caller's (which must join this cluster). */
+    public HazelcastInstance start(Config config) {
+        return keep(Hazelcast.newHazelcastInstance(config));
+    }
+
+    /** Counts a member started otherwise ({@link Partitions#startFirewalled}) as one of this cluster's. */
+    HazelcastInstance keep(HazelcastInstance hz) {
         synchronized (members) {
             members.add(hz);
         }

@@ -5,6 +5,7 @@ import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.map.listener.MapClearedListener;
@@ -33,15 +34,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>Nothing is skipped silently: a revision more than one above the last seen, or a new incarnation of a key
  *       whose last change seen was not its removal, means changes were lost (events are not re-sent after a member
  *       fails, and an event queue that overflows drops them): the engine is told ({@code mayHaveMissed}) before the
- *       next change is reported. A member leaving the cluster, or the cluster merging after a split, is reported for
- *       every key ({@link ClusterStore}).</li>
+ *       next change is reported. A member leaving the cluster, or this member merging into the cluster after a split,
+ *       is reported for every key ({@link ClusterStore}); a key the merge brings from the other side, for that key.</li>
  *   <li>{@code own} holds the changes this store committed whose event has not arrived yet, for
  *       {@link #awaitReported}; an entry leaves it once an event at or past it arrived (or a loss was reported).</li>
  * </ul>
  */
 final class ChangeFeed implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
         EntryRemovedListener<String, byte[]>, EntryExpiredListener<String, byte[]>,
-        EntryEvictedListener<String, byte[]>, MapClearedListener, MapEvictedListener {
+        EntryEvictedListener<String, byte[]>, EntryMergedListener<String, byte[]>, MapClearedListener,
+        MapEvictedListener {
     private final ClusterTable table;
     private final StoreListener listener;
     /** key → {incarnation, revision, 1 when the last change seen removed the entry}. */
@@ -79,6 +81,24 @@ final class ChangeFeed implements EntryAddedListener<String, byte[]>, EntryUpdat
     @Override
     public void entryEvicted(EntryEvent<String, byte[]> event) {
         gone(event);
+    }
+
+    /**
+     * The merge after a split offered the key's owner the other side's record. When the owner kept its own (the larger
+     * side's records win) nothing changed here — the merging members are told by {@link ClusterStore} that anything may
+     * have. When it took the other side's (a key this side lacked), the changes that made it were never reported here:
+     * the key's subscribers are told, then given the record as it is.
+     */
+    @Override
+    public void entryMerged(EntryEvent<String, byte[]> event) {
+        if (java.util.Arrays.equals(event.getOldValue(), event.getValue())) {
+            return;
+        }
+        String key = event.getKey();
+        seen.remove(key);
+        lost(key, "key \"" + key + "\" came from the other side of a split when the cluster merged; changes made "
+                + "there were not reported here");
+        record(key, event.getValue());
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.sharedmemory.api.NamespaceConfig;
@@ -395,9 +396,16 @@ final class ClusterNamespaces {
 
     /** Events of the namespaces map: changes made through other members (and this one's, which change nothing). */
     private final class NamespaceEvents implements EntryAddedListener<String, byte[]>,
-            EntryUpdatedListener<String, byte[]>, EntryRemovedListener<String, byte[]> {
+            EntryUpdatedListener<String, byte[]>, EntryRemovedListener<String, byte[]>,
+            EntryMergedListener<String, byte[]> {
         @Override
         public void entryAdded(EntryEvent<String, byte[]> event) {
+            changed(event);
+        }
+
+        /** A namespace the other side of a split created, added when the cluster merged. */
+        @Override
+        public void entryMerged(EntryEvent<String, byte[]> event) {
             changed(event);
         }
 

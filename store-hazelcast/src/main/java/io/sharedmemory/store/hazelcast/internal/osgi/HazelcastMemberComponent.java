@@ -40,6 +40,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class HazelcastMemberComponent {
     /** The member's configuration PID. */
     public static final String PID = "io.sharedmemory.store.hazelcast";
+    /** The name of the split-brain protection that {@code minClusterSize} configures. */
+    static final String MIN_SIZE_PROTECTION = "sharedmemory-min-size";
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.store.hazelcast");
 
     @ObjectClassDefinition(name = "sharedmemory cluster member",
@@ -68,9 +70,10 @@ public final class HazelcastMemberComponent {
         @AttributeDefinition(name = "Memory", description = "The memory's name: the prefix of its maps.")
         String memory() default HazelcastStore.DEFAULT_MEMORY;
 
-        @AttributeDefinition(name = "Minimum cluster size", description = "Split-brain protection: operations are "
-                + "refused (STORE_UNAVAILABLE) on a side of a split cluster with fewer members; 0 turns it off (each "
-                + "side keeps serving alone).", min = "0")
+        @AttributeDefinition(name = "Minimum cluster size", description = "Split-brain protection: a member in a "
+                + "cluster of fewer members (the smaller side of a split, or the survivors of failures) refuses every "
+                + "read, write and broadcast of the memory (writes answer STORE_UNAVAILABLE; nothing changes) until "
+                + "the cluster has that many again; 0 turns it off (each side keeps serving alone).", min = "0")
         int minClusterSize() default 0;
     }
 
@@ -130,13 +133,16 @@ public final class HazelcastMemberComponent {
         join.getTcpIpConfig().setEnabled(true).setMembers(members);
         String prefix = s.memory() + ".";
         MapConfig maps = new MapConfig(prefix + "*").setBackupCount(s.backupCount()).setAsyncBackupCount(0);
-        c.addRingBufferConfig(new RingbufferConfig("_hz_rb_" + prefix + "*").setBackupCount(s.backupCount()));
+        // the broadcasts' reliable topic keeps its messages in this ring buffer
+        RingbufferConfig broadcasts = new RingbufferConfig("_hz_rb_" + prefix + "*").setBackupCount(s.backupCount());
         if (s.minClusterSize() > 0) {
-            c.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig("sharedmemory-min-size", true,
+            c.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MIN_SIZE_PROTECTION, true,
                     s.minClusterSize()));
-            maps.setSplitBrainProtectionName("sharedmemory-min-size");
+            maps.setSplitBrainProtectionName(MIN_SIZE_PROTECTION);
+            broadcasts.setSplitBrainProtectionName(MIN_SIZE_PROTECTION);
         }
         c.addMapConfig(maps);
+        c.addRingBufferConfig(broadcasts);
         HazelcastStore.configure(c);
         return c;
     }
