@@ -84,13 +84,28 @@ final class Browser {
 
     /** Opens the console at a view ({@code #/namespaces}, ...) and waits until its module has run. */
     void open(String hash) {
-        driver.get(server.console + hash);
+        open(server, hash);
+    }
+
+    /** Opens another server's console at a view (afresh when there already); waits until its module has run. */
+    void open(ConsoleServer at, String hash) {
+        String url = at.console + hash;
+        if (url.equals(driver.getCurrentUrl())) {
+            driver.navigate().refresh(); // the same address again would not even render the view again
+        } else {
+            driver.get(url);
+        }
         awaitVisible(By.cssSelector("#signin-form, header.top:not([hidden])"));
     }
 
     /** Signs in through the form as the agent (after forgetting any session of this tab). */
     void signIn(String agent) {
-        driver.get(server.console);
+        signIn(server, agent);
+    }
+
+    /** Signs in to another server's console (its own origin, so its own session) as the agent. */
+    void signIn(ConsoleServer at, String agent) {
+        driver.get(at.console);
         js("sessionStorage.clear()");
         driver.navigate().refresh();
         type(By.id("agent"), agent);

@@ -224,6 +224,11 @@ final class ConsoleServer {
         return b.signingKey(signingKey).clock(clock).tokenTtl(ttl).build();
     }
 
+    /** Sends the process SIGTERM, without waiting for it to end. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** Stops the process (SIGTERM, then SIGKILL after 30 s); does nothing when it has ended. */
     void stop() {
         process.destroy();
