@@ -54,7 +54,7 @@ class ConsolePlugins_BrowserTest {
                 "the HTTP API's counting sink is listed among the audit sinks");
         assertTrue(rows("audit-sinks").stream().allMatch(r -> "true".equals(r.getAttribute("data-in-use"))),
                 "every audit sink receives every entry");
-        // the distribution's conf/ names the durable file store (store=file); the engine's memory store is there, unused
+        // the distribution's conf/ names the durable file store (store=file); the memory store is there, unused
         WebElement file = b.find(By.cssSelector("#stores tr[data-name='file']"));
         assertEquals("true", file.getAttribute("data-in-use"));
         assertTrue(file.getText().contains("io.sharedmemory.store.file"), file.getText());
