@@ -14,6 +14,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,7 +74,10 @@ final class Browser {
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);
+        // a view re-renders what it shows (the chart's totals every 2 s, a list after a change): a condition that
+        // caught an element being replaced is asked again
         this.wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
         // --window-size is the window's; the page's viewport is what a laptop shows of a page: make it 1366 x 768
         Dimension outer = driver.manage().window().getSize();
         long innerWidth = (Long) js("return window.innerWidth");
@@ -146,7 +150,8 @@ final class Browser {
     }
 
     <T> T until(Function<WebDriver, T> condition, String what, Duration timeout) {
-        return new WebDriverWait(driver, timeout).withMessage(what).until(condition);
+        return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).withMessage(what)
+                .until(condition);
     }
 
     List<String> texts(By by) {

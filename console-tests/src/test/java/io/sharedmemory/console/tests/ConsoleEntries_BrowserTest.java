@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Namespaces and entries through the console, checked against the HTTP API: a namespace created with the form exists
@@ -208,7 +209,7 @@ class ConsoleEntries_BrowserTest {
 
         b.click(clear);
         b.awaitVisible(By.cssSelector("dialog[open]")).findElement(By.xpath(".//button[text()='Clear']")).click();
-        b.until(d -> d.findElement(entries).getText().equals("0"), "no entry left in the list");
+        b.until(ExpectedConditions.textToBe(entries, "0"), "no entry left in the list (the list reloaded)");
         assertEquals(List.of(), keys("cleared-ns"), "the API lists no key");
         assertEquals(404, s.get("/v1/namespaces/cleared-ns/entries/k0", alice).status());
         @SuppressWarnings("unchecked")
