@@ -1,15 +1,18 @@
 package io.sharedmemory.console.tests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +70,9 @@ class ConsoleCluster_BrowserTest {
     @AfterAll
     static void stopBoth() {
         // away from the members' consoles first: a page polling a stopped server logs errors the next test would see
-        b.driver.get("about:blank");
+        if (b != null) {
+            b.driver.get("about:blank");
+        }
         // stopped together: neither waits for the other's partitions to migrate back
         if (node2 != null) {
             node2.terminate();
@@ -132,17 +137,19 @@ class ConsoleCluster_BrowserTest {
     /** Polls the member's API (another process: no event to wait on) until its cluster has n members. */
     private static void awaitMembers(ConsoleServer node, int n) throws Exception {
         String token = node.token(ConsoleServer.BOB);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String members = null;
-        while (System.nanoTime() < deadline) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> store = (Map<String, Object>) node.get("/v1/plugins", token).json().get("store");
-            members = String.valueOf(store.get("members"));
-            if (members.startsWith(n + " ")) {
-                return;
-            }
-            Thread.sleep(100);
+        try {
+            await(node.base + " in a cluster of " + n).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> members(node, token), m -> m.startsWith(n + " "));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + node.outputText(), e);
         }
-        throw new AssertionError("not " + n + " members within 60 s: " + members + "\n" + node.outputText());
+    }
+
+    /** The members of the node's store as {@code GET /v1/plugins} states them: their number, then their addresses. */
+    private static String members(ConsoleServer node, String token) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> store = (Map<String, Object>) node.get("/v1/plugins", token).json().get("store");
+        return String.valueOf(store.get("members"));
     }
 }

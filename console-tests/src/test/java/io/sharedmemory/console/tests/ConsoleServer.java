@@ -1,5 +1,7 @@
 package io.sharedmemory.console.tests;
 
+import static org.awaitility.Awaitility.await;
+
 import io.sharedmemory.json.Json;
 import io.sharedmemory.permissions.ConfiguredAuthenticator;
 import io.sharedmemory.permissions.SecretHashes;
@@ -23,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The executable distribution started as a process, as a user starts it ({@code java -jar sharedmemory.jar} in a
@@ -134,24 +138,17 @@ final class ConsoleServer {
     }
 
     /** Ready: the API lets alice sign in (conf/ applied) and the console's page is served. */
-    void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        for (;;) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the distribution exited: " + outputText());
-            }
-            try {
-                if (send("POST", "/v1/sessions", null, Map.of("agentId", ALICE, "secret", secret(ALICE))).status() == 201
-                        && get("/console/", null).status() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not ready within 90 s: " + outputText());
-            }
-            Thread.sleep(100); // polling another process's socket: no event to wait on
+    void awaitReady() {
+        // another process: nothing to wait on but its answers (a refused connection until it listens)
+        try {
+            await("the distribution at " + base + " ready").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .failFast("the distribution exited", () -> !process.isAlive())
+                    .until(() -> send("POST", "/v1/sessions", null, Map.of("agentId", ALICE, "secret", secret(ALICE)))
+                            .status() == 201 && get("/console/", null).status() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + outputText(), e);
         }
     }
 
