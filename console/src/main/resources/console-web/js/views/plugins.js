@@ -97,10 +97,35 @@ export function render(main, params, ctx) {
     return h('dl', {class: 'facts'}, Object.entries(map).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
   }
 
-  /** The facts a shared store gives of its cluster (the Hazelcast store's labels), else all of them. */
+  /**
+   * The members fact of the Hazelcast store ("2 [[127.0.0.1]:5701 (this one), [127.0.0.1]:5702]") as a list of
+   * {address, self}; null when the fact reads otherwise (another shared store), which is then shown as it is.
+   */
+  function memberList(text) {
+    const m = /^(\d+) \[(.*)\]$/.exec(text ?? '');
+    if (!m) {
+      return null;
+    }
+    const list = m[2].split(', ').map(s => s.endsWith(' (this one)')
+      ? {address: s.slice(0, -' (this one)'.length), self: true} : {address: s, self: false});
+    return list.length === Number(m[1]) ? list : null;
+  }
+
+  /** The facts a shared store gives of its cluster (the Hazelcast store's labels, members as a list), else all. */
   function clusterFacts(store) {
-    const picked = Object.entries(store).filter(([k]) => ['cluster', 'members', 'partitions safe', 'backups'].includes(k));
-    return facts(Object.fromEntries(picked.length ? picked : Object.entries(store)));
+    const labels = ['cluster', 'members', 'partitions safe', 'backups'];
+    const picked = Object.entries(store).filter(([k]) => labels.includes(k));
+    if (!picked.length) {
+      return facts(store);
+    }
+    const members = memberList(store.members);
+    return [
+      facts(Object.fromEntries(picked.map(([k, v]) => [k, k === 'members' && members ? String(members.length) : v]))),
+      members ? h('ul', {class: 'members', id: 'cluster-members', 'aria-label': 'Members'}, members.map(m =>
+        h('li', {dataset: {address: m.address, self: String(m.self)}}, h('span', {class: 'mono'}, m.address),
+          m.self ? h('span', {class: 'badge inuse', title: 'the member serving this console'}, 'this member')
+            : null))) : null,
+    ];
   }
 
   async function loadPlugins() {

@@ -57,12 +57,17 @@ class ConsoleServlet_AssetsTest {
     }
 
     private static HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+        return send(HTTP, method, path, headers);
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String method, String path, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -134,7 +139,9 @@ class ConsoleServlet_AssetsTest {
                 "/console/js/%2e%2e/index.html", "/console/..%2fconsole-web/index.html",
                 "/console/ConsoleServlet.class", "/console/module-info.class",
                 "/console/js/main.js.map", "/console/index.html%00.js")) {
-            HttpResponse<String> r = send("GET", path);
+            // each on a connection of its own: Jetty answers some malformed paths (a NUL) with a 400 and then closes
+            // the connection without saying so, and a request sent next on it would get no answer at all
+            HttpResponse<String> r = send(HttpClient.newHttpClient(), "GET", path);
             assertTrue(r.statusCode() == 404 || r.statusCode() == 400, () -> path + " -> " + r.statusCode());
         }
         HttpResponse<String> post = send("POST", "/console/index.html");

@@ -14,6 +14,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,7 +74,10 @@ final class Browser {
                 .usingAnyFreePort()
                 .build();
         this.driver = new ChromeDriver(service, options);
+        // a view re-renders what it shows (the chart's totals every 2 s, a list after a change): a condition that
+        // caught an element being replaced is asked again
         this.wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
         // --window-size is the window's; the page's viewport is what a laptop shows of a page: make it 1366 x 768
         Dimension outer = driver.manage().window().getSize();
         long innerWidth = (Long) js("return window.innerWidth");
@@ -84,13 +88,28 @@ final class Browser {
 
     /** Opens the console at a view ({@code #/namespaces}, ...) and waits until its module has run. */
     void open(String hash) {
-        driver.get(server.console + hash);
+        open(server, hash);
+    }
+
+    /** Opens another server's console at a view (afresh when there already); waits until its module has run. */
+    void open(ConsoleServer at, String hash) {
+        String url = at.console + hash;
+        if (url.equals(driver.getCurrentUrl())) {
+            driver.navigate().refresh(); // the same address again would not even render the view again
+        } else {
+            driver.get(url);
+        }
         awaitVisible(By.cssSelector("#signin-form, header.top:not([hidden])"));
     }
 
     /** Signs in through the form as the agent (after forgetting any session of this tab). */
     void signIn(String agent) {
-        driver.get(server.console);
+        signIn(server, agent);
+    }
+
+    /** Signs in to another server's console (its own origin, so its own session) as the agent. */
+    void signIn(ConsoleServer at, String agent) {
+        driver.get(at.console);
         js("sessionStorage.clear()");
         driver.navigate().refresh();
         type(By.id("agent"), agent);
@@ -131,7 +150,8 @@ final class Browser {
     }
 
     <T> T until(Function<WebDriver, T> condition, String what, Duration timeout) {
-        return new WebDriverWait(driver, timeout).withMessage(what).until(condition);
+        return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).withMessage(what)
+                .until(condition);
     }
 
     List<String> texts(By by) {

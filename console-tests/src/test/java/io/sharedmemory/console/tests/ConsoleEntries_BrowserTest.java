@@ -3,6 +3,7 @@ package io.sharedmemory.console.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sharedmemory.json.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -12,12 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Namespaces and entries through the console, checked against the HTTP API: a namespace created with the form exists
  * with the configuration typed; an entry written in the editor is listed and read back; a write whose expected version
  * has moved on shows both values and can then overwrite knowingly; keys come page by page under a prefix; clearing
- * and deleting ask first.
+ * and deleting ask first, and clearing removes the entries only.
  */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ConsoleEntries_BrowserTest {
@@ -113,7 +115,9 @@ class ConsoleEntries_BrowserTest {
         b.open("#/namespaces/conflict-ns/entries/plan");
         b.awaitText(By.id("entry-version"), "1");
 
-        ConsoleServer.Response theirs = s.write(bob, "conflict-ns", "plan", Map.of("step", 2, "by", "bob"));
+        // parsed, not Map.of: the page shows the fields in the order they were written, and Map.of's is unspecified
+        ConsoleServer.Response theirs = s.write(bob, "conflict-ns", "plan",
+                Json.parseObject("{\"step\": 2, \"by\": \"bob\"}"));
         assertEquals(200, theirs.status(), theirs.body());
 
         WebElement value = b.find(By.id("entry-value"));
@@ -182,5 +186,44 @@ class ConsoleEntries_BrowserTest {
         b.until(d -> b.all(By.cssSelector("#namespaces tr[data-namespace='doomed-ns']")).isEmpty(),
                 "the namespace gone from the list");
         assertEquals(404, s.get("/v1/namespaces/doomed-ns", alice).status());
+    }
+    @Test
+    void clearingANamespace_asksFirst_thenRemovesEveryEntry_andKeepsItsConfigurationAndPermissions() throws Exception {
+        s.createNamespace(alice, "cleared-ns", Map.of("defaultPermission", "read", "maxEntries", 100,
+                "permissions", Map.of(ConsoleServer.BOB, "write")));
+        for (int i = 0; i < 5; i++) {
+            s.write(i % 2 == 0 ? alice : bob, "cleared-ns", "k" + i, i);
+        }
+        b.open("#/namespaces");
+        By entries = By.cssSelector("#namespaces tr[data-namespace='cleared-ns'] td:nth-child(3)");
+        b.awaitText(entries, "5");
+        By clear = By.cssSelector("#namespaces tr[data-namespace='cleared-ns'] [data-action='clear']");
+
+        b.click(clear);
+        WebElement dialog = b.awaitVisible(By.cssSelector("dialog[open]"));
+        assertTrue(dialog.getText().contains("Remove every entry of \"cleared-ns\" (5 now)?"), dialog.getText());
+        assertEquals("Cancel", b.active().getText(), "the focus is on Cancel: Enter alone clears nothing");
+        dialog.findElement(By.xpath(".//button[text()='Cancel']")).click();
+        b.until(d -> b.all(By.cssSelector("dialog[open]")).isEmpty(), "the dialog closed");
+        assertEquals(List.of("k0", "k1", "k2", "k3", "k4"), keys("cleared-ns"), "Cancel keeps every entry");
+
+        b.click(clear);
+        b.awaitVisible(By.cssSelector("dialog[open]")).findElement(By.xpath(".//button[text()='Clear']")).click();
+        b.until(ExpectedConditions.textToBe(entries, "0"), "no entry left in the list (the list reloaded)");
+        assertEquals(List.of(), keys("cleared-ns"), "the API lists no key");
+        assertEquals(404, s.get("/v1/namespaces/cleared-ns/entries/k0", alice).status());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) s.get("/v1/namespaces/cleared-ns", alice).json()
+                .get("config");
+        assertEquals(100, ((Number) config.get("maxEntries")).intValue(), "the configuration stays");
+        assertEquals(201, s.write(bob, "cleared-ns", "k0", 1).status(),
+                "k0 created anew: bob's write permission stays");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> keys(String namespace) throws Exception {
+        ConsoleServer.Response r = s.get("/v1/namespaces/" + namespace + "/keys", alice);
+        assertEquals(200, r.status(), r.body());
+        return (List<String>) r.json().get("keys");
     }
 }

@@ -54,10 +54,14 @@ class ConsolePlugins_BrowserTest {
                 "the HTTP API's counting sink is listed among the audit sinks");
         assertTrue(rows("audit-sinks").stream().allMatch(r -> "true".equals(r.getAttribute("data-in-use"))),
                 "every audit sink receives every entry");
+        // the distribution's conf/ names the durable file store (store=file); the memory store is there, unused
+        WebElement file = b.find(By.cssSelector("#stores tr[data-name='file']"));
+        assertEquals("true", file.getAttribute("data-in-use"));
+        assertTrue(file.getText().contains("io.sharedmemory.store.file"), file.getText());
         WebElement memory = b.find(By.cssSelector("#stores tr[data-name='memory']"));
-        assertEquals("true", memory.getAttribute("data-in-use"));
+        assertEquals("false", memory.getAttribute("data-in-use"));
         assertTrue(memory.getText().contains("io.sharedmemory.engine"), memory.getText());
-        assertTrue(b.find(By.id("store-title")).getText().contains("memory"));
+        assertEquals("Store: file", b.find(By.id("store-title")).getText());
         assertTrue(b.find(By.id("cluster-panel")).getText().contains("Not clustered"));
     }
 

@@ -1,10 +1,13 @@
 package io.sharedmemory.console.tests;
 
+import static org.awaitility.Awaitility.await;
+
 import io.sharedmemory.json.Json;
 import io.sharedmemory.permissions.ConfiguredAuthenticator;
 import io.sharedmemory.permissions.SecretHashes;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,18 +20,23 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
- * The executable distribution, started once for every browser test of this JVM as a user starts it
- * ({@code java -Dorg.osgi.service.http.port=N -jar sharedmemory.jar}) in a directory whose {@code conf/} holds the
- * shipped files plus an authenticator configuration — agents alice, bob and carol with secrets — and short change-feed
- * limits ({@value #FEED_EVENTS} events kept per feed, so that a paused live view can be made to miss some). The console
- * is at {@link #console}; {@link #api} is a second client of the same API, for the other agents of a test. Stopped with
- * SIGTERM when the JVM exits.
+ * The executable distribution started as a process, as a user starts it ({@code java -jar sharedmemory.jar} in a
+ * directory whose {@code conf/} holds the shipped files, the HTTP port in {@code conf/org.apache.felix.http.cfg}),
+ * plus an authenticator configuration — agents alice, bob and carol with secrets — and short change-feed limits
+ * ({@value #FEED_EVENTS} events kept per feed, so that a paused live view can be made to miss some). {@link #get()} is
+ * the one server of every browser test of this JVM, on the shipped durable file store; {@link #start} starts others
+ * (members of a cluster) with changes of their own to {@code conf/}. Each starts in a fresh working directory under
+ * {@code target/} (no data of an earlier run). The console is at {@link #console}; {@link #send} is a second client
+ * of the same API, for the other agents of a test. Stopped with SIGTERM by {@link #stop()} or when the JVM exits.
  */
 final class ConsoleServer {
     static final String ALICE = "alice";
@@ -53,8 +61,8 @@ final class ConsoleServer {
 
     static synchronized ConsoleServer get() throws Exception {
         if (instance == null) {
-            instance = new ConsoleServer();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+            instance = start("console-run", conf -> { });
+            instance.awaitReady();
         }
         return instance;
     }
@@ -63,16 +71,31 @@ final class ConsoleServer {
         return SECRETS.get(agent);
     }
 
-    private ConsoleServer() throws Exception {
+    /** Changes a test makes to a server's {@code conf/} before it starts. */
+    @FunctionalInterface
+    interface Conf {
+        void change(Path conf) throws IOException;
+    }
+
+    /**
+     * Starts a distribution process in {@code target/<run>/} (emptied first) with the test agents and the changes to
+     * its {@code conf/}; {@link #awaitReady()} waits until it serves. Stopped when the JVM exits, if not before.
+     */
+    static ConsoleServer start(String run, Conf conf) throws Exception {
+        ConsoleServer s = new ConsoleServer(run, conf);
+        Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        return s;
+    }
+
+    private ConsoleServer(String run, Conf changes) throws Exception {
         Path dist = Path.of(System.getProperty("distribution.dir", "../distribution")).toAbsolutePath().normalize();
-        Path dir = Files.createDirectories(Path.of("target", "console-run").toAbsolutePath());
-        Path conf = dir.resolve("conf");
-        if (Files.exists(conf)) {
-            try (Stream<Path> old = Files.walk(conf)) {
-                old.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        Path dir = Path.of("target", run).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (Stream<Path> old = Files.walk(dir)) {
+                old.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
         }
-        Files.createDirectories(conf);
+        Path conf = Files.createDirectories(dir.resolve("conf"));
         try (Stream<Path> files = Files.list(dist.resolve("target/conf"))) {
             for (Path f : files.toList()) {
                 Files.copy(f, conf.resolve(f.getFileName()));
@@ -93,42 +116,39 @@ final class ConsoleServer {
                         + "tokenTtlSeconds=L\"3600\"\n");
         Files.writeString(conf.resolve("io.sharedmemory.remote.http.cfg"),
                 "feedEvents=" + FEED_EVENTS + "\nheartbeatSeconds=1\n");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
+        Files.writeString(conf.resolve("org.apache.felix.http.cfg"), "org.osgi.service.http.port=" + port + "\n");
+        changes.change(conf);
         base = "http://127.0.0.1:" + port;
         console = base + "/console/";
         output = dir.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Dorg.osgi.service.http.port=" + port, "-jar",
-                dist.resolve("target/sharedmemory.jar").toString())
+        process = new ProcessBuilder(java, "-jar", dist.resolve("target/sharedmemory.jar").toString())
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-        awaitReady();
+    }
+
+    /** A free port on the loopback interface (free when asked: the caller binds it soon after). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Ready: the API lets alice sign in (conf/ applied) and the console's page is served. */
-    private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        for (;;) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the distribution exited: " + outputText());
-            }
-            try {
-                if (send("POST", "/v1/sessions", null, Map.of("agentId", ALICE, "secret", secret(ALICE))).status() == 201
-                        && get("/console/", null).status() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not ready within 90 s: " + outputText());
-            }
-            Thread.sleep(100); // polling another process's socket: no event to wait on
+    void awaitReady() {
+        // another process: nothing to wait on but its answers (a refused connection until it listens)
+        try {
+            await("the distribution at " + base + " ready").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .failFast("the distribution exited", () -> !process.isAlive())
+                    .until(() -> send("POST", "/v1/sessions", null, Map.of("agentId", ALICE, "secret", secret(ALICE)))
+                            .status() == 201 && get("/console/", null).status() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(e.getMessage() + "\n" + outputText(), e);
         }
     }
 
@@ -201,7 +221,13 @@ final class ConsoleServer {
         return b.signingKey(signingKey).clock(clock).tokenTtl(ttl).build();
     }
 
-    private void stop() {
+    /** Sends the process SIGTERM, without waiting for it to end. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after 30 s); does nothing when it has ended. */
+    void stop() {
         process.destroy();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
