@@ -30,10 +30,13 @@ import java.util.stream.Stream;
  *   <li>{@code setup DIR AGENTS}: an authenticator configuration for the distribution ({@code DIR/conf}) with
  *       {@code AGENTS} agents {@code agent-0…} and a fresh signing key, and a token per agent in
  *       {@code DIR/tokens.txt} (minted with that key, as {@code sm:token} would);</li>
- *   <li>{@code latency BASE TOKEN RATE SECONDS CONNECTIONS}: an open-loop load at a fixed rate of alternating GETs and
- *       PUTs of random keys among 10 000; each request is timed from the moment the schedule says it should start, so
- *       a slow answer that delays the next ones is counted against them too (no coordinated omission); prints p50,
- *       p90, p99, p99.9 and the maximum per method;</li>
+ *   <li>{@code latency BASE TOKEN RATE SECONDS CONNECTIONS [WARMUP]}: an open-loop load at a fixed rate of
+ *       alternating GETs and PUTs of random keys among 10 000; each request is timed from the moment the schedule says
+ *       it should start, so a slow answer that delays the next ones is counted against them too (no coordinated
+ *       omission); prints p50, p90, p99, p99.9 and the maximum per method. The first {@code WARMUP} seconds (default
+ *       0) of the schedule run in the same JVM and are not counted: a client JVM's first half second (its HTTP
+ *       client's classes loaded, its code compiled) delays the requests scheduled meanwhile by up to 0.7 s, which a
+ *       warm-up in another JVM does not remove;</li>
  *   <li>{@code fanout BASE TOKENS-FILE STREAMS DISTINCT-AGENTS WRITES}: opens {@code STREAMS} change streams (spread over
  *       the first {@code DISTINCT-AGENTS} agents), then one writer makes {@code WRITES} sequential PUTs; prints the
  *       writer's rate, the time until every stream received every change, deliveries per second and gap notices.</li>
@@ -52,7 +55,7 @@ public final class RemoteLoad {
             case "setup" -> setup(Path.of(args[1]), Integer.parseInt(args[2]));
             case "populate" -> populate(args[1], args[2]);
             case "latency" -> latency(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]));
+                    Integer.parseInt(args[5]), args.length > 6 ? Integer.parseInt(args[6]) : 0);
             case "fanout" -> fanout(args[1], Files.readAllLines(Path.of(args[2])), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("usage: RemoteLoad setup|latency|fanout ...");
@@ -117,11 +120,13 @@ public final class RemoteLoad {
                 .PUT(HttpRequest.BodyPublishers.ofString(VALUE)).build();
     }
 
-    private static void latency(String base, String token, int rate, int seconds, int connections)
+    private static void latency(String base, String token, int rate, int seconds, int connections, int warmup)
             throws Exception {
-        int total = rate * seconds;
-        long[] getNanos = new long[total];
-        long[] putNanos = new long[total];
+        int counted = rate * seconds;
+        int skipped = rate * warmup;
+        int total = skipped + counted;
+        long[] getNanos = new long[counted];
+        long[] putNanos = new long[counted];
         AtomicLong next = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long intervalNanos = 1_000_000_000L / rate;
@@ -144,7 +149,9 @@ public final class RemoteLoad {
                         if (r.statusCode() >= 300 && !(isGet && r.statusCode() == 404)) {
                             errors.incrementAndGet();
                         }
-                        (isGet ? getNanos : putNanos)[(int) i] = took;
+                        if (i >= skipped) {
+                            (isGet ? getNanos : putNanos)[(int) (i - skipped)] = took;
+                        }
                     }
                 } catch (IOException | InterruptedException e) {
                     errors.incrementAndGet();
@@ -156,8 +163,9 @@ public final class RemoteLoad {
         }
         done.await();
         long elapsed = System.nanoTime() - start;
-        System.out.printf(Locale.ROOT, "latency rate=%d/s seconds=%d connections=%d achieved=%.0f/s errors=%d%n",
-                rate, seconds, connections, total * 1e9 / elapsed, errors.get());
+        System.out.printf(Locale.ROOT,
+                "latency rate=%d/s seconds=%d (after %d s not counted) connections=%d achieved=%.0f/s errors=%d%n",
+                rate, seconds, warmup, connections, total * 1e9 / elapsed, errors.get());
         print("GET", getNanos);
         print("PUT", putNanos);
     }
