@@ -2,6 +2,7 @@ package io.sharedmemory.engine.conformance;
 
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.store.MemoryStore;
+import io.sharedmemory.store.StoreCapability;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,15 @@ public final class TestStores {
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException(PROPERTY + "=" + supplier + " is not a Supplier<MemoryStore> class", e);
         }
+    }
+
+    /**
+     * @return whether the suite's store is shared by several processes: its changes then reach subscribers in each
+     *         key's order, not across keys (GUARANTEES.md, "Many JVMs")
+     */
+    public static boolean shared() {
+        MemoryStore store = newStore();
+        return store != null && store.capabilities().contains(StoreCapability.SHARED);
     }
 
     /** @return the name of the store the suite runs on, for messages */
