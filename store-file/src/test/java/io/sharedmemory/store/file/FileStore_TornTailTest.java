@@ -158,6 +158,10 @@ class FileStore_TornTailTest {
                 if (inside) {
                     assertTrue(warnings.get(0).contains(seg.getFileName() + " ended in a torn tail at offset "
                             + at.get(whole)), warnings.get(0));
+                    if (how.equals("truncated")) {
+                        assertTrue(warnings.get(0).contains(": " + (cut - at.get(whole)) + " bytes cut off"),
+                                warnings.get(0));
+                    }
                 }
                 if (cut % 5 != 0 && cut != end - 1) {
                     TestFiles.deleteTree(copy);

@@ -308,7 +308,8 @@ final class Recovery {
             dropped.add(e.getValue());
             result.obsolete.add(e.getValue());
         }
-        torn(path, offset, size - offset, why, dropped);
+        // a damaged header is written again, so everything in the file goes, the header's bytes included
+        torn(path, offset, headerDamaged ? size : size - offset, why, dropped);
     }
 
     private void torn(Path path, long offset, long bytes, String why, List<Path> dropped) {
