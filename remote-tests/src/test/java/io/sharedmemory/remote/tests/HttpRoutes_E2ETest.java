@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -372,12 +373,17 @@ class HttpRoutes_E2ETest {
         assertEquals("io.sharedmemory.permissions", ((Map<?, ?>) authenticators.get(0).get("bundle"))
                 .get("symbolicName"));
         List<Map<String, Object>> stores = (List<Map<String, Object>>) p.get("stores");
+        // the distribution as shipped: the durable file store in use, the engine's in-memory one beside it
+        Map<String, Object> file = stores.stream().filter(x -> "file".equals(x.get("name"))).findFirst()
+                .orElseThrow();
+        assertEquals(true, file.get("inUse"));
+        assertEquals(Set.of("DURABLE", "LOCAL_STEP"), Set.copyOf((List<?>) file.get("capabilities")));
+        assertEquals("io.sharedmemory.store.file", ((Map<?, ?>) file.get("bundle")).get("symbolicName"));
         Map<String, Object> memory = stores.stream().filter(x -> "memory".equals(x.get("name"))).findFirst()
                 .orElseThrow();
-        assertEquals(true, memory.get("inUse"));
-        assertEquals(List.of(), memory.get("capabilities"));
+        assertEquals(false, memory.get("inUse"));
         assertEquals("io.sharedmemory.engine", ((Map<?, ?>) memory.get("bundle")).get("symbolicName"));
-        assertEquals("memory", ((Map<?, ?>) p.get("store")).get("store"), "the facts of the store in use");
+        assertEquals("file", ((Map<?, ?>) p.get("store")).get("store"), "the facts of the store in use");
         assertEquals(false, p.get("clustered"));
         assertEquals(0, p.get("auditFailures"));
         assertEquals(405, http.send("POST", "/v1/plugins", bob, null).status());

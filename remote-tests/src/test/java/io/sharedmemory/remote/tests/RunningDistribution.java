@@ -51,13 +51,16 @@ final class RunningDistribution {
 
     private RunningDistribution() throws Exception {
         Path dist = Path.of(System.getProperty("distribution.dir", "../distribution")).toAbsolutePath().normalize();
-        dir = Files.createDirectories(Path.of("target", "e2e-run").toAbsolutePath());
-        Path conf = dir.resolve("conf");
-        if (Files.exists(conf)) {
-            try (Stream<Path> old = Files.walk(conf)) {
+        dir = Path.of("target", "e2e-run").toAbsolutePath();
+        // an emptied working directory: the distribution is durable, and an earlier run's data/ would hold its
+        // namespaces and entries
+        if (Files.exists(dir)) {
+            try (Stream<Path> old = Files.walk(dir)) {
                 old.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
         }
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("conf");
         Files.createDirectories(conf);
         try (Stream<Path> files = Files.list(dist.resolve("target/conf"))) {
             for (Path f : files.toList()) {
