@@ -207,7 +207,16 @@ public final class ValueCodec {
 
     public static void writeString(String s, DataOutput out) throws IOException {
         // not writeUTF: it stops at 64 KB and uses a modified encoding
-        writeBytes(s.getBytes(StandardCharsets.UTF_8), out);
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                writeBytes(s.getBytes(StandardCharsets.UTF_8), out);
+                return;
+            }
+        }
+        // ASCII (keys, agent ids, most values): its UTF-8 bytes are its chars' low bytes, written without a copy
+        out.writeInt(n);
+        out.writeBytes(s);
     }
 
     public static String readString(DataInput in) throws IOException {
