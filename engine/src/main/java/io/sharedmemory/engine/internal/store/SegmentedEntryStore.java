@@ -7,6 +7,7 @@ import io.sharedmemory.store.EntryTable;
 import io.sharedmemory.store.KeyStep;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -45,8 +46,10 @@ public final class SegmentedEntryStore implements EntryTable {
      *   adds one unless its step holds a reservation, a removed key takes one away, both under the segment's monitor.
      *   A reservation is a CAS below the limit, so a namespace never holds more keys than its limit. A removal
      *   publishes the smaller tree before it takes its room away (the other order would let a new key in while the
-     *   old one can still be read), so for a moment a key no reader sees still holds a room: a reservation that
-     *   finds no room passes every segment's monitor, which waits out such removals, and looks once more.
+     *   old one can still be read), so for a moment a key no reader sees still holds a room (`removing` counts such
+     *   removals, raised before the publication and lowered after the return): a reservation that finds no room
+     *   while one is under way passes every segment's monitor, which waits them out, and looks once more; with none
+     *   under way it looks once more at once (one may have ended since), so refusals in a full namespace stay cheap.
      * - The step of an apply runs under the monitor, once; an apply from inside it on the same segment would build on a
      *   tree about to be replaced, so it is refused. The decision is installed whole before the hook runs (under the
      *   monitor, so the effects it claims are ordered like the key's commits); a step that throws installs nothing.
@@ -153,6 +156,8 @@ public final class SegmentedEntryStore implements EntryTable {
     private final int segmentShift;
     private final int firstTable;
     private final AtomicLong rooms = new AtomicLong();
+    /** Removals between the publication of the smaller tree and the return of the key's room. */
+    private final AtomicInteger removing = new AtomicInteger();
 
     public SegmentedEntryStore() {
         this(SEGMENT_BITS, FIRST_TABLE);
@@ -262,9 +267,11 @@ public final class SegmentedEntryStore implements EntryTable {
                     break;
                 case REMOVE:
                     if (found != null) {
+                        removing.incrementAndGet();
                         BIN.setRelease(tab, i, remove(root, h, key));
                         s.count--;
                         rooms.decrementAndGet();
+                        removing.decrementAndGet();
                     }
                     break;
                 default:
@@ -371,6 +378,10 @@ public final class SegmentedEntryStore implements EntryTable {
     public boolean reserve(int maxEntries) {
         if (tryReserve(maxEntries)) {
             return true;
+        }
+        if (removing.get() == 0) {
+            // no removal between its publication and its room's return: one that ended since the refusal is seen now
+            return tryReserve(maxEntries);
         }
         for (Segment s : segments) {
             synchronized (s) {

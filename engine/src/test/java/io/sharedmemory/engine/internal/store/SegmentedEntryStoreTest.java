@@ -345,6 +345,7 @@ class SegmentedEntryStoreTest {
                 remove(store, "k");
             }
         }, "remover");
+        remover.setDaemon(true);
         remover.start();
         int refused = 0;
         try {
