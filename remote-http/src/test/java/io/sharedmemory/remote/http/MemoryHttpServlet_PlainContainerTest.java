@@ -216,4 +216,29 @@ class MemoryHttpServlet_PlainContainerTest {
             }
         }
     }
+
+    /**
+     * A refusal sent before the body arrived ends the connection and says {@code Connection: close}: without the
+     * header a pooling client reuses the connection the container closes after the answer and reads nothing back.
+     * The body is held back on purpose, so the container cannot have read it.
+     */
+    @Test
+    void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("PUT /v1/namespaces/tasks/entries/t1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            assertTrue(in.readLine().contains(" 401 "));
+            boolean close = false;
+            for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                close |= line.equalsIgnoreCase("Connection: close");
+            }
+            assertTrue(close, "Connection: close on a refusal whose body was not read");
+        }
+    }
 }

@@ -161,6 +161,7 @@ public final class MemoryMcpServlet extends HttpServlet {
         } catch (AccessDeniedException e) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"sharedmemory\""
                     + (token == null ? "" : ", error=\"invalid_token\""));
+            closeIfBodyUnread(req, resp);
             rpcError(resp, 401, null, -32001, token == null ? "this server needs Authorization: Bearer <token>"
                     : "the token is not valid: malformed, forged, expired or of an agent no longer configured");
             return;
@@ -169,6 +170,7 @@ public final class MemoryMcpServlet extends HttpServlet {
         Owner owner = mcpSession == null ? null : owners.get(mcpSession);
         if (owner != null) {
             if (!owner.agentId.equals(session.agentId())) {
+                closeIfBodyUnread(req, resp);
                 rpcError(resp, 404, null, -32001, "Session not found: " + mcpSession);
                 return;
             }
@@ -270,6 +272,7 @@ public final class MemoryMcpServlet extends HttpServlet {
 
     private byte[] read(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (req.getContentLengthLong() > maxBodyBytes) {
+            resp.setHeader("Connection", "close");
             rpcError(resp, 413, null, -32600, "the body is larger than the limit of " + maxBodyBytes + " bytes");
             return null;
         }
@@ -279,12 +282,25 @@ public final class MemoryMcpServlet extends HttpServlet {
         for (int n, total = 0; (n = in.read(buf)) >= 0; ) {
             total += n;
             if (total > maxBodyBytes) {
+                resp.setHeader("Connection", "close");
                 rpcError(resp, 413, null, -32600, "the body is larger than the limit of " + maxBodyBytes + " bytes");
                 return null;
             }
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A refusal answered before the body was read ends the connection and says so (see the HTTP API's replies): the
+     * container would otherwise close it silently when the body had not fully arrived, and a pooling client would send
+     * its next request into the closed connection.
+     */
+    private static void closeIfBodyUnread(HttpServletRequest req, HttpServletResponse resp) {
+        long length = req.getContentLengthLong();
+        if (length > 0 || length < 0 && req.getHeader("Transfer-Encoding") != null) {
+            resp.setHeader("Connection", "close");
+        }
     }
 
     private static void rpcError(HttpServletResponse resp, int status, Object id, int code, String message)

@@ -230,4 +230,25 @@ class MemoryMcpServlet_JavaClientTest {
         assertEquals(403, evilOrigin.statusCode());
         assertFalse(evilOrigin.body().contains("at io.modelcontextprotocol"), "no stack trace in an error body");
     }
+
+    /** As the HTTP API: a refusal sent before the body arrived says {@code Connection: close}. */
+    @Test
+    void aRefusalBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            assertTrue(in.readLine().contains(" 401 "));
+            boolean close = false;
+            for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                close |= line.equalsIgnoreCase("Connection: close");
+            }
+            assertTrue(close, "Connection: close on a refusal whose body was not read");
+        }
+    }
 }

@@ -60,15 +60,15 @@ public final class Api {
             AgentSession session = authenticate(req);
             route(path, req, resp, session);
         } catch (ApiException e) {
-            Replies.error(resp, e);
+            Replies.error(req, resp, e);
         } catch (AccessDeniedException e) {
-            Replies.error(resp, ApiException.forbidden(e.getMessage()));
+            Replies.error(req, resp, ApiException.forbidden(e.getMessage()));
         } catch (NamespaceNotFoundException e) {
-            Replies.error(resp, ApiException.notFound(e.getMessage()));
+            Replies.error(req, resp, ApiException.notFound(e.getMessage()));
         } catch (InvalidInputException e) {
-            Replies.error(resp, ApiException.invalid(e.getMessage()));
+            Replies.error(req, resp, ApiException.invalid(e.getMessage()));
         } catch (SharedMemoryException | IllegalStateException e) {
-            Replies.error(resp, new ApiException(503, "unavailable", e.getMessage()));
+            Replies.error(req, resp, new ApiException(503, "unavailable", e.getMessage()));
         }
     }
 

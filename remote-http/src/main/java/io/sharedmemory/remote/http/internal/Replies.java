@@ -68,6 +68,28 @@ final class Replies {
         return s == null || s.isEmpty() ? null : s;
     }
 
+    /**
+     * A refusal answered before the request's body was read ends the connection and says so: the container would
+     * otherwise close it after the answer without a word whenever the rest of the body had not arrived yet, and a
+     * client that pools connections (the JDK's {@code HttpClient}, for one) would send its next request into it and
+     * read nothing back. Reading an unauthenticated body just to keep the connection is not worth its cost.
+     */
+    static void closeIfBodyUnread(HttpServletRequest req, HttpServletResponse resp) {
+        long length = req.getContentLengthLong();
+        if (length == 0 || length < 0 && req.getHeader("Transfer-Encoding") == null) {
+            return;
+        }
+        boolean finished;
+        try {
+            finished = req.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            finished = false;
+        }
+        if (!finished) {
+            resp.setHeader("Connection", "close");
+        }
+    }
+
     static void reply(HttpServletResponse resp, int status, Object body) throws IOException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
@@ -76,12 +98,13 @@ final class Replies {
         resp.getOutputStream().write(bytes);
     }
 
-    static void error(HttpServletResponse resp, ApiException e) throws IOException {
+    static void error(HttpServletRequest req, HttpServletResponse resp, ApiException e) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.reset();
         resp.setHeader("Cache-Control", "no-store");
+        closeIfBodyUnread(req, resp);
         if (e.status() == 401) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"sharedmemory\""
                     + (e.error().equals("invalid_token") ? ", error=\"invalid_token\"" : ""));
