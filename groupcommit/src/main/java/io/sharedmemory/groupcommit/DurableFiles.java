@@ -19,8 +19,15 @@ public final class DurableFiles {
      *         be opened at all; a caller that can live without it decides)
      */
     public static void forceDirectory(Path directory) throws IOException {
+        // with the thread's interrupt status cleared for the call: an interrupted caller (a writer whose task was
+        // cancelled) would otherwise get a ClosedByInterruptException instead of a durable directory
+        boolean interrupted = Thread.interrupted();
         try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
             d.force(true);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

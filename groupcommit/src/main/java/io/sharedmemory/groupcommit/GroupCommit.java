@@ -1,8 +1,12 @@
 package io.sharedmemory.groupcommit;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.annotation.versioning.ProviderType;
@@ -19,6 +23,14 @@ import org.osgi.annotation.versioning.ProviderType;
  * waits for has been reached, by that flush or by a later one. While one flush runs, the threads that arrive pile up
  * behind it and the next flush covers them all, so N concurrent writers pay about one flush instead of N — and a
  * single writer pays exactly one, with no added wait.
+ *
+ * <h2>Gathering</h2>
+ * When a flush completes, the writers it released go back to append their next record, and the first of them to
+ * come back would lead a flush of its own record alone while the others were still on their way, so that flushes
+ * alternated between one writer and the rest. Instead, a new leader first waits for as many writers to be waiting as
+ * were waiting (with the leader) when the last flush completed — but never longer than that flush took, nor than
+ * {@value #MAX_GATHER_MICROS} µs. A single writer never waits (it is all of its cohort); a writer that stops writing
+ * costs the others at most one such wait, after which the cohort is counted again.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -37,12 +49,21 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public final class GroupCommit {
     /*
-     * Invariants, all under `lock`: `flushing` is true while exactly one thread (the leader) runs the flush, outside
-     * the lock; `durable` only grows, and is written only by a leader that completed its flush; `failure`, once set,
-     * never changes and no flush starts after it. Waiters wait on `changed`, which is signalled whenever `flushing`,
-     * `durable` or `failure` changes. `durable` and `failure` are also volatile, for the lock-free fast path and for
-     * readers that only look.
+     * Invariants, all under `lock`: `flushing` is true while exactly one thread (the leader) gathers or runs the
+     * flush, outside the lock; `durable` only grows, and is written only by a leader that completed its flush;
+     * `failure`, once set, never changes and no flush starts after it. `pending` holds a Waiter for every caller in
+     * the slow path of await (the leader's included), ordered by position; a Waiter leaves it only when its state
+     * leaves WAITING/LEAD: DONE when a completed flush reached its position, FAILED when the group commit failed.
+     * Every state change happens under the lock and is followed by an unpark of the Waiter's thread, which reads its
+     * (volatile) state without the lock: a flush releases its callers all at once instead of one lock hand-over at a
+     * time. When a flush completes and callers are left in `pending`, the first of them is made leader (LEAD) at once,
+     * so `flushing` stays true. `cohort` is the size of `pending` when the last flush completed, before its callers
+     * left; `gatherer` is the leader while it waits for `pending` to grow back to `cohort`, unparked when it does.
+     * `durable` and `failure` are also volatile, for the lock-free fast path and for readers that only look.
      */
+
+    /** The longest a new leader waits for the writers of the last flush to come back. */
+    public static final long MAX_GATHER_MICROS = 2000;
 
     /**
      * Makes everything appended so far durable. Called by one thread at a time, never again after it threw.
@@ -58,14 +79,38 @@ public final class GroupCommit {
         long flush(long target) throws IOException;
     }
 
+    private static final int WAITING = 0;
+    private static final int LEAD = 1;
+    private static final int DONE = 2;
+    private static final int FAILED = 3;
+
+    /** A caller in the slow path of await, ordered by position. */
+    private static final class Waiter implements Comparable<Waiter> {
+        final Thread thread = Thread.currentThread();
+        final long position;
+        volatile int state;
+
+        Waiter(long position, int state) {
+            this.position = position;
+            this.state = state;
+        }
+
+        @Override
+        public int compareTo(Waiter other) {
+            return Long.compare(position, other.position);
+        }
+    }
+
     private final String name;
     private final Flush flush;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final PriorityQueue<Waiter> pending = new PriorityQueue<>();
     private volatile long durable;
     private volatile IOException failure;
     private boolean flushing;
-    private int waiting;
+    private int cohort;
+    private Waiter gatherer;
+    private long lastFlushNanos;
     private long flushes;
 
     /**
@@ -90,37 +135,116 @@ public final class GroupCommit {
         if (durable >= position && failure == null) {
             return;
         }
+        Waiter me;
         lock.lock();
         try {
-            for (;;) {
-                if (failure != null) {
-                    throw failed();
-                }
-                if (durable >= position) {
-                    return;
-                }
-                if (!flushing) {
-                    break;
-                }
-                waiting++;
-                try {
-                    changed.awaitUninterruptibly();
-                } finally {
-                    waiting--;
-                }
+            if (failure != null) {
+                throw failed();
             }
+            if (durable >= position) {
+                return;
+            }
+            me = new Waiter(position, flushing ? WAITING : LEAD);
             flushing = true;
+            pending.add(me);
+            if (gatherer != null && pending.size() >= cohort) {
+                LockSupport.unpark(gatherer.thread);
+            }
         } finally {
             lock.unlock();
         }
-        lead(position);
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                switch (me.state) {
+                    case DONE:
+                        return;
+                    case FAILED:
+                        throw failed();
+                    case LEAD:
+                        interrupted |= gather(me);
+                        lead(me);
+                        return;
+                    default:
+                        LockSupport.park(this);
+                        // the data must still be made durable: the interrupt is kept for the caller
+                        interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** As the leader, outside the lock: one flush, then everyone is told. */
-    private void lead(long position) throws IOException {
-        long reached;
+    /**
+     * As the new leader: waits, at most as long as the last flush took, for {@code pending} to hold as many callers as
+     * when the last flush completed (the writers it released coming back with their next record).
+     *
+     * @return whether the thread was interrupted meanwhile (gathering then stops)
+     */
+    private boolean gather(Waiter me) {
+        long deadline;
+        lock.lock();
         try {
-            reached = flush.flush(position);
+            if (pending.size() >= cohort || lastFlushNanos == 0 || failure != null) {
+                return false;
+            }
+            deadline = System.nanoTime() + Math.min(lastFlushNanos, TimeUnit.MICROSECONDS.toNanos(MAX_GATHER_MICROS));
+            gatherer = me;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (;;) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    return true;
+                }
+                lock.lock();
+                try {
+                    if (pending.size() >= cohort || failure != null) {
+                        return false;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            lock.lock();
+            gatherer = null;
+            lock.unlock();
+        }
+    }
+
+    /** As the leader, outside the lock: one flush, then everyone it reached is told, and a next leader named. */
+    private void lead(Waiter me) throws IOException {
+        List<Waiter> woken = new ArrayList<>();
+        boolean failedMeanwhile;
+        lock.lock();
+        try {
+            failedMeanwhile = failure != null;
+            if (failedMeanwhile) {
+                // declared while this leader gathered: no flush starts after a failure
+                flushing = false;
+                release(FAILED, Long.MAX_VALUE, woken);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (failedMeanwhile) {
+            wake(woken);
+            throw failed();
+        }
+        long reached;
+        long started = System.nanoTime();
+        try {
+            reached = flush.flush(me.position);
         } catch (IOException | RuntimeException | Error e) {
             IOException cause = e instanceof IOException io ? io
                     : new IOException(name + ": the flush failed: " + e, e);
@@ -130,34 +254,70 @@ public final class GroupCommit {
                     failure = cause;
                 }
                 flushing = false;
-                changed.signalAll();
+                release(FAILED, Long.MAX_VALUE, woken);
             } finally {
                 lock.unlock();
             }
+            wake(woken);
             if (e instanceof Error err) {
                 throw err;
             }
             throw cause;
         }
+        long took = Math.max(1, System.nanoTime() - started);
+        IOException broken = null;
         lock.lock();
         try {
             flushes++;
+            lastFlushNanos = took;
             if (reached > durable) {
                 durable = reached;
             }
-            flushing = false;
-            changed.signalAll();
-            if (reached < position) {
+            cohort = pending.size();
+            if (reached < me.position) {
                 // a flush that did not reach its target broke its contract: nothing says the data is durable
-                IOException broken = new IOException(name + ": the flush reached position " + reached
-                        + ", short of " + position);
+                broken = new IOException(name + ": the flush reached position " + reached + ", short of "
+                        + me.position);
                 if (failure == null) {
                     failure = broken;
                 }
-                throw broken;
+            }
+            release(DONE, durable, woken);
+            if (failure != null) {
+                flushing = false;
+                release(FAILED, Long.MAX_VALUE, woken);
+            } else if (pending.isEmpty()) {
+                flushing = false;
+            } else {
+                Waiter next = pending.peek();
+                next.state = LEAD;
+                woken.add(next);
             }
         } finally {
             lock.unlock();
+        }
+        // outside the lock: the callers woken first come back (and take the lock) while the rest are being woken
+        wake(woken);
+        if (broken != null) {
+            throw broken;
+        }
+    }
+
+    /**
+     * Under the lock: every pending caller up to {@code upTo} leaves with {@code state}; its thread is added to
+     * those to wake once the lock is released.
+     */
+    private void release(int state, long upTo, List<Waiter> woken) {
+        for (Waiter w = pending.peek(); w != null && w.position <= upTo; w = pending.peek()) {
+            pending.poll();
+            w.state = state;
+            woken.add(w);
+        }
+    }
+
+    private static void wake(List<Waiter> woken) {
+        for (Waiter w : woken) {
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -176,15 +336,24 @@ public final class GroupCommit {
      */
     public void fail(IOException cause) {
         Objects.requireNonNull(cause, "cause");
+        List<Waiter> woken = new ArrayList<>();
         lock.lock();
         try {
             if (failure == null) {
                 failure = cause;
             }
-            changed.signalAll();
+            // the callers waiting behind a running flush fail now; a leader finds out itself (a gathering one is woken)
+            for (Waiter w : pending.toArray(new Waiter[0])) {
+                if (w.state == WAITING) {
+                    pending.remove(w);
+                    w.state = FAILED;
+                }
+                woken.add(w);
+            }
         } finally {
             lock.unlock();
         }
+        wake(woken);
     }
 
     /** @return the position known durable: the highest a completed flush reached */
@@ -201,7 +370,7 @@ public final class GroupCommit {
     public int waiting() {
         lock.lock();
         try {
-            return waiting;
+            return (int) pending.stream().filter(w -> w.state == WAITING).count();
         } finally {
             lock.unlock();
         }

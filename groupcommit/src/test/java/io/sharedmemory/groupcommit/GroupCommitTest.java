@@ -112,6 +112,56 @@ class GroupCommitTest {
         assertTrue(targets.get(1) > targets.get(0), "targets never decrease: " + targets);
     }
 
+    /**
+     * Eight writers in a loop (append, await, again) against a flush that takes a few milliseconds, as a disk's would:
+     * the writers a flush releases come back within microseconds, and the next leader waits for them, so a flush
+     * covers nearly all eight. Without the gathering, the first writer back would flush its record alone while the
+     * seven others were still on their way, and flushes would alternate between one writer and seven (four a flush).
+     */
+    @Test
+    void theNextLeader_waitsForTheWritersTheLastFlushReleased() throws Exception {
+        List<Long> covered = new ArrayList<>();
+        AtomicLong lastReached = new AtomicLong();
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            long upTo = appended.get();
+            try {
+                Thread.sleep(3);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            synchronized (covered) {
+                covered.add(upTo - lastReached.getAndSet(upTo));
+            }
+            return upTo;
+        });
+        int writers = 8;
+        int rounds = 40;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            all.add(pool.submit(() -> {
+                start.await();
+                for (int r = 0; r < rounds; r++) {
+                    gc.await(appended.incrementAndGet());
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : all) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(writers * rounds, gc.durable());
+        double mean = (double) (writers * rounds) / covered.size();
+        assertTrue(mean >= 6, "records per flush: " + mean + " " + covered);
+
+        // the seven others stopped: the one left goes on, its cohort counted again after one bounded wait
+        for (int r = 0; r < 5; r++) {
+            gc.await(appended.incrementAndGet());
+        }
+        assertEquals(writers * rounds + 5, gc.durable());
+    }
+
     @Test
     void aFailedFlush_failsItsLeader_itsWaiters_andEveryLaterCaller_andIsNeverRetried() throws Exception {
         CountDownLatch inFlush = new CountDownLatch(1);

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The barrier of {@code SYNC}: with the device's force held back, a writer has not returned; and the writers that
@@ -100,6 +101,62 @@ class FileStore_GroupCommitTest {
             assertEquals(2, forces.get(), "one force for the first writer, one shared by the eight queued behind it");
         } finally {
             m.destroy();
+        }
+    }
+
+    /**
+     * On the real file system, {@code SYNC} writes each record with a system call: a writer whose thread is
+     * interrupted (an agent's task cancelled) must neither fail nor stop the store — a {@code FileChannel} would close
+     * itself on the interrupt and take the log down with it. The writer keeps its interrupt status.
+     */
+    @Test
+    void anInterruptedSyncWriter_isStillAcknowledged_andTheStoreGoesOn(@TempDir Path dir) throws Exception {
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.open(dir, Durability.SYNC)).build())) {
+            m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            Future<Boolean> interrupted = pool.submit(() -> {
+                Thread.currentThread().interrupt();
+                WriteResult r = m.write("ns", "cancelled", 1, "a");
+                assertEquals(WriteResult.Status.WRITTEN, r.status(), r.toString());
+                return Thread.currentThread().isInterrupted();
+            });
+            assertTrue(interrupted.get(60, TimeUnit.SECONDS), "the writer's interrupt status is kept");
+            assertEquals(WriteResult.Status.WRITTEN, m.write("ns", "after", 2, "a").status());
+        }
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.open(dir, Durability.SYNC)).build())) {
+            assertEquals(1, m.<Number>read("ns", "cancelled", "a").intValue());
+            assertEquals(2, m.<Number>read("ns", "after", "a").intValue());
+        }
+    }
+
+    /**
+     * The same in {@code BATCHED}, where the log is written through memory: an interrupted writer whose records are
+     * larger than a segment makes each new segment in its own thread (the one prepared in the background is too
+     * small) — making it must not be aborted by the interrupt either.
+     */
+    @Test
+    void anInterruptedWriterThatMakesSegments_isStillAcknowledged(@TempDir Path dir) throws Exception {
+        int writes = 5;
+        String large = "x".repeat(100 << 10);
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.builder(dir).durability(Durability.BATCHED).segmentSize(64 << 10).build()).build())) {
+            m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            Future<Boolean> interrupted = pool.submit(() -> {
+                Thread.currentThread().interrupt();
+                for (int i = 0; i < writes; i++) {
+                    WriteResult r = m.write("ns", "k" + i, large + i, "a");
+                    assertEquals(WriteResult.Status.WRITTEN, r.status(), r.toString());
+                }
+                return Thread.currentThread().isInterrupted();
+            });
+            assertTrue(interrupted.get(120, TimeUnit.SECONDS), "the writer's interrupt status is kept");
+        }
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.open(dir)).build())) {
+            for (int i = 0; i < writes; i++) {
+                assertEquals(large + i, m.read("ns", "k" + i, "a"));
+            }
         }
     }
 }

@@ -200,7 +200,7 @@ final class SimulatedDisk implements Disk {
     }
 
     @Override
-    public SegmentFile createSegment(Path file, int size) throws IOException {
+    public SegmentFile createSegment(Path file, int size, boolean writeThrough) throws IOException {
         before(Op.CREATE_SEGMENT, file);
         Node n = new Node(size);
         synchronized (this) {

@@ -32,8 +32,13 @@ public interface Disk {
     /**
      * Creates a new log segment of exactly {@code size} bytes, all zero and allocated (a full disk fails here, not
      * later in the middle of a record), and opens it for writing.
+     *
+     * @param writeThrough how it is written: {@code false} through memory (a write is a copy, no system call: for a
+     *        log forced only now and then); {@code true} with a system call per write (for a log forced after almost
+     *        every write: a page forced through a mapping is write-protected again, and the next record written into
+     *        it faults through the file system, which costs more than the write itself)
      */
-    SegmentFile createSegment(Path file, int size) throws IOException;
+    SegmentFile createSegment(Path file, int size, boolean writeThrough) throws IOException;
 
     /** Opens a file for reading. */
     ReadFile openRead(Path file) throws IOException;
@@ -53,12 +58,16 @@ public interface Disk {
     /** Deletes a file if it exists. Durable once the directory is forced. */
     void delete(Path file) throws IOException;
 
-    /** A log segment, written through memory: {@link #write} is a copy, no system call. */
+    /** A log segment being written. */
     interface SegmentFile {
         /** @return the size in bytes, fixed */
         int size();
 
-        /** Copies bytes into the segment: in the operating system's hands when it returns. */
+        /**
+         * Copies bytes into the segment: in the operating system's hands when it returns.
+         *
+         * @throws java.io.UncheckedIOException when the system call failed (part of the bytes may have been written)
+         */
         void write(int offset, byte[] source, int from, int length);
 
         /** Forces the bytes in [from, to) to the device. */

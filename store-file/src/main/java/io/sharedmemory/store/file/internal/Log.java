@@ -77,6 +77,7 @@ final class Log {
     private final Disk disk;
     private final Path directory;
     private final int segmentSize;
+    private final boolean writeThrough;
     private final Executor preparer;
     private final GroupCommit commit;
     private final ReentrantLock lock = new ReentrantLock();
@@ -98,12 +99,16 @@ final class Log {
     /**
      * Opens a log whose first segment is {@code first}, created now.
      *
+     * @param writeThrough whether segments are written with a system call per record (see
+     *        {@link Disk#createSegment}): for {@code SYNC}, whose log is forced after almost every write
      * @throws IOException when the segment cannot be created
      */
-    Log(Disk disk, Path directory, int segmentSize, long first, Executor preparer) throws IOException {
+    Log(Disk disk, Path directory, int segmentSize, boolean writeThrough, long first, Executor preparer)
+            throws IOException {
         this.disk = disk;
         this.directory = directory;
         this.segmentSize = segmentSize;
+        this.writeThrough = writeThrough;
         this.preparer = preparer;
         this.current = create(first, segmentSize);
         this.nextNumber = first + 1;
@@ -174,7 +179,7 @@ final class Log {
 
     private Segment create(long number, int size) throws IOException {
         Path path = directory.resolve(segmentName(number));
-        Disk.SegmentFile file = disk.createSegment(path, size);
+        Disk.SegmentFile file = disk.createSegment(path, size, writeThrough);
         try {
             byte[] h = header(number);
             file.write(0, h, 0, h.length);
@@ -434,6 +439,7 @@ final class Log {
                 lock.unlock();
             }
             Segment last = segments[segments.length - 1];
+            long reached = position(last.number, ends[segments.length - 1]);
             try {
                 for (int i = 0; i < segments.length; i++) {
                     Segment s = segments[i];
@@ -442,14 +448,13 @@ final class Log {
                         s.forcedTo = ends[i];
                     }
                 }
+                byte[] w = watermark(reached);
+                last.file.write(WATERMARK_AT, w, 0, w.length);
             } catch (IOException | RuntimeException e) {
                 IOException io = e instanceof IOException i ? i : new IOException(e.toString(), e);
                 stop(new StoreException("Forcing the log in " + directory + " to disk failed: " + e, io, true));
                 throw io;
             }
-            long reached = position(last.number, ends[segments.length - 1]);
-            byte[] w = watermark(reached);
-            last.file.write(WATERMARK_AT, w, 0, w.length);
             List<Segment> done = new ArrayList<>();
             lock.lock();
             try {

@@ -2,6 +2,7 @@ package io.sharedmemory.store.file.internal;
 
 import io.sharedmemory.groupcommit.DurableFiles;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,14 +19,18 @@ import java.util.stream.Stream;
 /**
  * The real file system, through NIO. A log segment is a file written full of zeros when it is made (so that its
  * blocks are reserved: a full disk fails the segment's creation, never a write into a mapped page, which would be a
- * SIGBUS) and then mapped into memory: appending a record is a copy into the page cache, which survives a crash of the
- * process; {@link SegmentFile#force} is {@code msync}.
+ * SIGBUS). Then either it is mapped into memory: appending a record is a copy into the page cache, which survives a
+ * crash of the process, and {@link SegmentFile#force} is {@code msync}; or, written through, each record is a
+ * positional write and a force is {@code fsync} — its zeros forced once when it is made, so that the first force
+ * of a record does not write the whole segment. On ext4 here a record forced through a mapping took 250 µs, written
+ * through 101 µs: a forced page is write-protected, and the next record written into it faults through the file
+ * system.
  */
 public final class NioDisk implements Disk {
     /** The one instance: it holds no state. */
     public static final NioDisk INSTANCE = new NioDisk();
-    /** A megabyte of zeros, shared (each use takes its own view of it), never written. */
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
+    /** A megabyte of zeros, shared, never written. */
+    private static final byte[] ZEROS = new byte[1 << 20];
 
     private NioDisk() {
     }
@@ -72,28 +77,50 @@ public final class NioDisk implements Disk {
     }
 
     @Override
-    public SegmentFile createSegment(Path file, int size) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+    public SegmentFile createSegment(Path path, int size, boolean writeThrough) throws IOException {
+        // a RandomAccessFile, not a FileChannel: an interrupt of the thread making it (a writer that found no segment
+        // prepared) must not close the file under it and stop the store
+        Files.createFile(path);
+        RandomAccessFile file;
         try {
-            ByteBuffer zeros = ZEROS.duplicate();
-            long at = 0;
-            while (at < size) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
-                while (zeros.hasRemaining()) {
-                    at += channel.write(zeros, at);
-                }
-            }
-            MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            return new Mapped(channel, map, size);
+            file = new RandomAccessFile(path.toFile(), "rw");
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            deleteAfterFailure(path, e);
             throw e;
+        }
+        try {
+            for (int at = 0; at < size; at += ZEROS.length) {
+                file.write(ZEROS, 0, Math.min(ZEROS.length, size - at));
+            }
+            if (writeThrough) {
+                file.getFD().sync();
+                return new WrittenThrough(file, size);
+            }
+            return new Mapped(file, map(file.getChannel(), size), size);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            deleteAfterFailure(path, e);
+            throw e;
+        }
+    }
+
+    /** Maps the whole file with the thread's interrupt status cleared for the call, which would close the channel. */
+    private static MappedByteBuffer map(FileChannel channel, int size) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void deleteAfterFailure(Path path, Exception e) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
         }
     }
 
@@ -185,12 +212,12 @@ public final class NioDisk implements Disk {
 
     /** A segment mapped into memory. */
     private static final class Mapped implements SegmentFile {
-        private final FileChannel channel;
+        private final RandomAccessFile file;
         private final MappedByteBuffer map;
         private final int size;
 
-        Mapped(FileChannel channel, MappedByteBuffer map, int size) {
-            this.channel = channel;
+        Mapped(RandomAccessFile file, MappedByteBuffer map, int size) {
+            this.file = file;
             this.map = map;
             this.size = size;
         }
@@ -218,7 +245,53 @@ public final class NioDisk implements Disk {
         public void close() {
             Unmapper.unmap(map);
             try {
-                channel.close();
+                file.close();
+            } catch (IOException e) {
+                System.getLogger("io.sharedmemory.store.file").log(System.Logger.Level.DEBUG,
+                        "closing a log segment", e);
+            }
+        }
+    }
+
+    /**
+     * A segment written with a system call per record: through a {@link RandomAccessFile}, whose writes and
+     * {@code fsync} an interrupt cannot abort (a {@link FileChannel} would close itself when the thread writing were
+     * interrupted, and the store would stop). A positional write is a seek and a write, so both run under this
+     * object's monitor: the log's appends and its flush's watermark write may come from two threads.
+     */
+    private static final class WrittenThrough implements SegmentFile {
+        private final RandomAccessFile file;
+        private final int size;
+
+        WrittenThrough(RandomAccessFile file, int size) {
+            this.file = file;
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public synchronized void write(int offset, byte[] source, int from, int length) {
+            try {
+                file.seek(offset);
+                file.write(source, from, length);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void force(int from, int to) throws IOException {
+            file.getFD().sync();
+        }
+
+        @Override
+        public void close() {
+            try {
+                file.close();
             } catch (IOException e) {
                 System.getLogger("io.sharedmemory.store.file").log(System.Logger.Level.DEBUG,
                         "closing a log segment", e);

@@ -134,7 +134,8 @@ public final class OpenStore {
             maintenance.setRemoveOnCancelPolicy(true);
             long first = recovered.highestSegment + 1;
             try {
-                log = new Log(disk, directory, settings.segmentSize(), first, maintenance);
+                log = new Log(disk, directory, settings.segmentSize(), settings.durability() == Durability.SYNC,
+                        first, maintenance);
             } catch (IOException e) {
                 throw new StoreException("Cannot write in the file store's directory " + directory + ": cannot "
                         + "create the log segment " + Log.segmentName(first) + ": " + describe(e), e);
