@@ -7,7 +7,6 @@ import io.sharedmemory.store.EntryTable;
 import io.sharedmemory.store.KeyStep;
 import io.sharedmemory.store.StoreCodec;
 import io.sharedmemory.store.StoreException;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -90,7 +89,7 @@ final class ClusterTable implements EntryTable {
 
     /** @return the step in the engine's binary form, or null when it is not one of the engine's */
     private byte[] encode(KeyStep step) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        Bytes.Out bytes = new Bytes.Out(128);
         try {
             store.codec.writeStep(step, new DataOutputStream(bytes));
         } catch (IllegalArgumentException notTheEngines) {
@@ -112,7 +111,7 @@ final class ClusterTable implements EntryTable {
                 case Response.APPLIED: {
                     Decision d;
                     try {
-                        d = store.codec.readDecision(new DataInputStream(new java.io.ByteArrayInputStream(
+                        d = store.codec.readDecision(new DataInputStream(new Bytes.In(
                                 r.decision())));
                     } catch (IOException e) {
                         throw new StoreException("the key's owner answered a decision this member cannot read: " + e,

@@ -1,6 +1,5 @@
 package io.sharedmemory.store.hazelcast.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -183,7 +182,7 @@ final class EntryRecord {
     }
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (entry == null ? 0 : entry.length)
+        Bytes.Out bytes = new Bytes.Out(64 + (entry == null ? 0 : entry.length)
                 + (dead == null ? 0 : dead.length));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -217,7 +216,7 @@ final class EntryRecord {
 
     static EntryRecord parse(byte[] bytes) {
         EntryRecord r = new EntryRecord();
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Bytes.In(bytes))) {
             int format = in.readUnsignedByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("not an entry record of format " + FORMAT + ": " + format);

@@ -2,8 +2,6 @@ package io.sharedmemory.store.hazelcast.internal;
 
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -41,7 +39,7 @@ record NamespaceRecord(long incarnation, long rev, NamespaceConfig config) {
     static final byte GONE = 5;
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        Bytes.Out bytes = new Bytes.Out(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeLong(incarnation);
@@ -54,7 +52,7 @@ record NamespaceRecord(long incarnation, long rev, NamespaceConfig config) {
     }
 
     static NamespaceRecord parse(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Bytes.In(bytes))) {
             int format = in.readUnsignedByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("not a namespace record of format " + FORMAT + ": " + format);
@@ -87,7 +85,7 @@ record NamespaceRecord(long incarnation, long rev, NamespaceConfig config) {
     }
 
     static byte[] configBytes(NamespaceConfig c) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        Bytes.Out bytes = new Bytes.Out(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writeConfig(c, out);
         } catch (IOException e) {
@@ -97,7 +95,7 @@ record NamespaceRecord(long incarnation, long rev, NamespaceConfig config) {
     }
 
     static NamespaceConfig config(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Bytes.In(bytes))) {
             return readConfig(in);
         } catch (IOException e) {
             throw new UncheckedIOException("a corrupt namespace configuration", e);

@@ -5,8 +5,6 @@ import io.sharedmemory.store.Decision;
 import io.sharedmemory.store.KeyStep;
 import io.sharedmemory.store.StoreCodec;
 import io.sharedmemory.store.StoreException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -54,7 +52,7 @@ final class OwnerSteps {
         KeyStep step;
         MemoryEntry current;
         try {
-            step = codec.readStep(new DataInputStream(new ByteArrayInputStream(stepBytes)));
+            step = codec.readStep(new DataInputStream(new Bytes.In(stepBytes)));
             current = rec == null || rec.entry == null ? null : read(codec, rec.entry);
         } catch (IOException e) {
             return Response.failed("the key's owner could not read the step: " + e);
@@ -69,7 +67,7 @@ final class OwnerSteps {
         byte[] decision;
         byte[] written = null;
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            Bytes.Out bytes = new Bytes.Out(64);
             codec.writeDecision(d, new DataOutputStream(bytes));
             decision = bytes.toByteArray();
             if (d.action() == Decision.Action.PUT) {
@@ -196,11 +194,11 @@ final class OwnerSteps {
     }
 
     static MemoryEntry read(StoreCodec codec, byte[] entry) throws IOException {
-        return codec.readEntry(new DataInputStream(new ByteArrayInputStream(entry)));
+        return codec.readEntry(new DataInputStream(new Bytes.In(entry)));
     }
 
     static byte[] write(StoreCodec codec, MemoryEntry entry) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        Bytes.Out bytes = new Bytes.Out(64);
         codec.writeEntry(entry, new DataOutputStream(bytes));
         return bytes.toByteArray();
     }

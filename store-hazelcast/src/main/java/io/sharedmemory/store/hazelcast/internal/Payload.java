@@ -1,7 +1,5 @@
 package io.sharedmemory.store.hazelcast.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -21,7 +19,7 @@ final class Payload {
     }
 
     static final class Writer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        private final Bytes.Out bytes = new Bytes.Out(128);
         private final DataOutputStream out = new DataOutputStream(bytes);
 
         Writer longValue(long v) {
@@ -104,7 +102,7 @@ final class Payload {
         private final DataInputStream in;
 
         Reader(byte[] bytes) {
-            this.in = new DataInputStream(new ByteArrayInputStream(bytes));
+            this.in = new DataInputStream(new Bytes.In(bytes));
         }
 
         long longValue() {

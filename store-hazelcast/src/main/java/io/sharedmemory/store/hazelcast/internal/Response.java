@@ -1,7 +1,5 @@
 package io.sharedmemory.store.hazelcast.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -53,7 +51,7 @@ record Response(byte status, byte change, long rev, long base, byte[] decision, 
     }
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + (decision == null ? 0 : decision.length));
+        Bytes.Out bytes = new Bytes.Out(32 + (decision == null ? 0 : decision.length));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(status);
             out.writeByte(change);
@@ -71,7 +69,7 @@ record Response(byte status, byte change, long rev, long base, byte[] decision, 
     }
 
     static Response parse(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new Bytes.In(bytes))) {
             byte status = in.readByte();
             byte change = in.readByte();
             long rev = in.readLong();

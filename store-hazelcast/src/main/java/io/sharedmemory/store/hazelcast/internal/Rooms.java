@@ -1,7 +1,5 @@
 package io.sharedmemory.store.hazelcast.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -105,7 +103,7 @@ final class Rooms {
         }
 
         byte[] toBytes() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + marks.size() * 24);
+            Bytes.Out bytes = new Bytes.Out(16 + marks.size() * 24);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeLong(used);
                 out.writeInt(marks.size());
@@ -122,7 +120,7 @@ final class Rooms {
 
         static Counter parse(byte[] bytes) {
             Counter c = new Counter();
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            try (DataInputStream in = new DataInputStream(new Bytes.In(bytes))) {
                 c.used = in.readLong();
                 int n = in.readInt();
                 for (int i = 0; i < n; i++) {
