@@ -29,8 +29,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * come back would lead a flush of its own record alone while the others were still on their way, so that flushes
  * alternated between one writer and the rest. Instead, a new leader first waits for as many writers to be waiting as
  * were waiting (with the leader) when the last flush completed — but never longer than that flush took, nor than
- * {@value #MAX_GATHER_MICROS} µs. A single writer never waits (it is all of its cohort); a writer that stops writing
- * costs the others at most one such wait, after which the cohort is counted again.
+ * {@value #MAX_GATHER_MICROS} µs. A single writer never waits (it is all of its cohort). When a wait ends without its
+ * cohort (writers that stopped, or callers that each come once), the next leaders do not wait: for one flush, then
+ * two, four, up to {@value #MAX_SKIPPED_GATHERS} after each wait that ends so again, until one ends with its cohort.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -49,21 +50,27 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public final class GroupCommit {
     /*
-     * Invariants, all under `lock`: `flushing` is true while exactly one thread (the leader) gathers or runs the
-     * flush, outside the lock; `durable` only grows, and is written only by a leader that completed its flush;
-     * `failure`, once set, never changes and no flush starts after it. `pending` holds a Waiter for every caller in
-     * the slow path of await (the leader's included), ordered by position; a Waiter leaves it only when its state
-     * leaves WAITING/LEAD: DONE when a completed flush reached its position, FAILED when the group commit failed.
-     * Every state change happens under the lock and is followed by an unpark of the Waiter's thread, which reads its
-     * (volatile) state without the lock: a flush releases its callers all at once instead of one lock hand-over at a
-     * time. When a flush completes and callers are left in `pending`, the first of them is made leader (LEAD) at once,
-     * so `flushing` stays true. `cohort` is the size of `pending` when the last flush completed, before its callers
-     * left; `gatherer` is the leader while it waits for `pending` to grow back to `cohort`, unparked when it does.
-     * `durable` and `failure` are also volatile, for the lock-free fast path and for readers that only look.
+     * Invariants, all under `lock`: `flushing` is true while exactly one caller is the leader (its Waiter in state
+     * LEAD) and that caller's thread gathers or runs the flush, outside the lock; `pending` is empty whenever
+     * `flushing` is false. `durable` only grows, and is written only by a leader that completed its flush; `failure`,
+     * once set, never changes and no flush starts after it. `pending` holds a Waiter for every caller in the slow path
+     * of await (the leader's included), ordered by position; a Waiter leaves it only when its state leaves
+     * WAITING/LEAD: DONE when a completed flush reached its position, FAILED when the group commit failed. Every state
+     * change happens under the lock and is followed, once the lock is released, by an unpark of the Waiter's thread,
+     * which reads its (volatile) state without the lock: a flush releases its callers all at once instead of one lock
+     * hand-over at a time. When a flush completes and callers are left in `pending`, the first of them is made leader
+     * at once, so `flushing` stays true. `highest` is the highest position any caller waited for: the target of the
+     * next flush. `cohort` is the size of `pending` when the last flush completed, before its callers left; `gatherer`
+     * is the leader while it waits for `pending` to grow back to `cohort`, unparked when it does. Any throwable between
+     * a caller becoming leader and the end of its flush's completion fails the group commit (nobody may stay parked
+     * behind a leader that is gone). `durable` and `failure` are also volatile, for the lock-free fast path and for
+     * readers that only look.
      */
 
     /** The longest a new leader waits for the writers of the last flush to come back. */
     public static final long MAX_GATHER_MICROS = 2000;
+    /** The most flushes led without gathering after gathers that ended without their cohort. */
+    public static final int MAX_SKIPPED_GATHERS = 64;
 
     /**
      * Makes everything appended so far durable. Called by one thread at a time, never again after it threw.
@@ -88,11 +95,10 @@ public final class GroupCommit {
     private static final class Waiter implements Comparable<Waiter> {
         final Thread thread = Thread.currentThread();
         final long position;
-        volatile int state;
+        volatile int state = WAITING;
 
-        Waiter(long position, int state) {
+        Waiter(long position) {
             this.position = position;
-            this.state = state;
         }
 
         @Override
@@ -108,8 +114,11 @@ public final class GroupCommit {
     private volatile long durable;
     private volatile IOException failure;
     private boolean flushing;
+    private long highest;
     private int cohort;
     private Waiter gatherer;
+    private int skipGathers;
+    private int backoff;
     private long lastFlushNanos;
     private long flushes;
 
@@ -135,7 +144,7 @@ public final class GroupCommit {
         if (durable >= position && failure == null) {
             return;
         }
-        Waiter me;
+        Waiter me = new Waiter(position);
         lock.lock();
         try {
             if (failure != null) {
@@ -144,9 +153,14 @@ public final class GroupCommit {
             if (durable >= position) {
                 return;
             }
-            me = new Waiter(position, flushing ? WAITING : LEAD);
-            flushing = true;
             pending.add(me);
+            if (position > highest) {
+                highest = position;
+            }
+            if (!flushing) {
+                me.state = LEAD;
+                flushing = true;
+            }
             if (gatherer != null && pending.size() >= cohort) {
                 LockSupport.unpark(gatherer.thread);
             }
@@ -162,8 +176,7 @@ public final class GroupCommit {
                     case FAILED:
                         throw failed();
                     case LEAD:
-                        interrupted |= gather(me);
-                        lead(me);
+                        interrupted |= lead(me);
                         return;
                     default:
                         LockSupport.park(this);
@@ -179,6 +192,52 @@ public final class GroupCommit {
     }
 
     /**
+     * As the leader: gathers, flushes up to the highest position waited for, then tells everyone the flush reached and
+     * names the next leader.
+     *
+     * @return whether the thread was interrupted while it gathered
+     */
+    private boolean lead(Waiter me) throws IOException {
+        boolean interrupted;
+        long target;
+        try {
+            interrupted = gather(me);
+            lock.lock();
+            try {
+                if (failure != null) {
+                    // declared while this leader gathered: no flush starts after a failure
+                    target = -1;
+                } else {
+                    target = Math.max(me.position, highest);
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (Throwable t) {
+            throw abandon(t);
+        }
+        if (target < 0) {
+            abandon(failure);
+            throw failed();
+        }
+        long reached;
+        long started = System.nanoTime();
+        try {
+            reached = flush.flush(target);
+        } catch (Throwable t) {
+            throw abandon(t);
+        }
+        try {
+            complete(me, target, reached, Math.max(1, System.nanoTime() - started));
+        } catch (IOException broken) {
+            throw broken;
+        } catch (Throwable t) {
+            throw abandon(t);
+        }
+        return interrupted;
+    }
+
+    /**
      * As the new leader: waits, at most as long as the last flush took, for {@code pending} to hold as many callers as
      * when the last flush completed (the writers it released coming back with their next record).
      *
@@ -191,25 +250,33 @@ public final class GroupCommit {
             if (pending.size() >= cohort || lastFlushNanos == 0 || failure != null) {
                 return false;
             }
+            if (skipGathers > 0) {
+                skipGathers--;
+                return false;
+            }
             deadline = System.nanoTime() + Math.min(lastFlushNanos, TimeUnit.MICROSECONDS.toNanos(MAX_GATHER_MICROS));
             gatherer = me;
         } finally {
             lock.unlock();
         }
+        boolean timedOut = false;
+        boolean interrupted = false;
         try {
             for (;;) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return false;
+                    timedOut = true;
+                    break;
                 }
                 LockSupport.parkNanos(this, left);
                 if (Thread.interrupted()) {
-                    return true;
+                    interrupted = true;
+                    break;
                 }
                 lock.lock();
                 try {
                     if (pending.size() >= cohort || failure != null) {
-                        return false;
+                        break;
                     }
                 } finally {
                     lock.unlock();
@@ -217,54 +284,24 @@ public final class GroupCommit {
             }
         } finally {
             lock.lock();
-            gatherer = null;
-            lock.unlock();
-        }
-    }
-
-    /** As the leader, outside the lock: one flush, then everyone it reached is told, and a next leader named. */
-    private void lead(Waiter me) throws IOException {
-        List<Waiter> woken = new ArrayList<>();
-        boolean failedMeanwhile;
-        lock.lock();
-        try {
-            failedMeanwhile = failure != null;
-            if (failedMeanwhile) {
-                // declared while this leader gathered: no flush starts after a failure
-                flushing = false;
-                release(FAILED, Long.MAX_VALUE, woken);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (failedMeanwhile) {
-            wake(woken);
-            throw failed();
-        }
-        long reached;
-        long started = System.nanoTime();
-        try {
-            reached = flush.flush(me.position);
-        } catch (IOException | RuntimeException | Error e) {
-            IOException cause = e instanceof IOException io ? io
-                    : new IOException(name + ": the flush failed: " + e, e);
-            lock.lock();
             try {
-                if (failure == null) {
-                    failure = cause;
+                gatherer = null;
+                if (timedOut) {
+                    backoff = Math.min(Math.max(1, backoff * 2), MAX_SKIPPED_GATHERS);
+                    skipGathers = backoff;
+                } else if (!interrupted) {
+                    backoff = 0;
                 }
-                flushing = false;
-                release(FAILED, Long.MAX_VALUE, woken);
             } finally {
                 lock.unlock();
             }
-            wake(woken);
-            if (e instanceof Error err) {
-                throw err;
-            }
-            throw cause;
         }
-        long took = Math.max(1, System.nanoTime() - started);
+        return interrupted;
+    }
+
+    /** After a flush reached {@code reached}: everyone it covered is released, and the next leader named. */
+    private void complete(Waiter me, long target, long reached, long took) throws IOException {
+        List<Waiter> woken = new ArrayList<>();
         IOException broken = null;
         lock.lock();
         try {
@@ -274,10 +311,9 @@ public final class GroupCommit {
                 durable = reached;
             }
             cohort = pending.size();
-            if (reached < me.position) {
+            if (reached < target) {
                 // a flush that did not reach its target broke its contract: nothing says the data is durable
-                broken = new IOException(name + ": the flush reached position " + reached + ", short of "
-                        + me.position);
+                broken = new IOException(name + ": the flush reached position " + reached + ", short of " + target);
                 if (failure == null) {
                     failure = broken;
                 }
@@ -304,6 +340,31 @@ public final class GroupCommit {
     }
 
     /**
+     * The leader's flush (or its own work around it) threw: the group commit fails for good, and every caller is told.
+     *
+     * @return what the leader throws: the flush's {@link IOException} or {@link Error} itself, anything else wrapped
+     */
+    private IOException abandon(Throwable t) {
+        IOException cause = t instanceof IOException io ? io : new IOException(name + ": the flush failed: " + t, t);
+        List<Waiter> woken = new ArrayList<>();
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = cause;
+            }
+            flushing = false;
+            release(FAILED, Long.MAX_VALUE, woken);
+        } finally {
+            lock.unlock();
+        }
+        wake(woken);
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return cause;
+    }
+
+    /**
      * Under the lock: every pending caller up to {@code upTo} leaves with {@code state}; its thread is added to
      * those to wake once the lock is released.
      */
@@ -315,9 +376,13 @@ public final class GroupCommit {
         }
     }
 
+    /** Unparks the callers' threads, but not the caller's own (it is not parked, and a stray permit would surprise). */
     private static void wake(List<Waiter> woken) {
+        Thread self = Thread.currentThread();
         for (Waiter w : woken) {
-            LockSupport.unpark(w.thread);
+            if (w.thread != self) {
+                LockSupport.unpark(w.thread);
+            }
         }
     }
 
@@ -347,8 +412,11 @@ public final class GroupCommit {
                 if (w.state == WAITING) {
                     pending.remove(w);
                     w.state = FAILED;
+                    woken.add(w);
                 }
-                woken.add(w);
+            }
+            if (gatherer != null) {
+                woken.add(gatherer);
             }
         } finally {
             lock.unlock();

@@ -162,6 +162,81 @@ class GroupCommitTest {
         assertEquals(writers * rounds + 5, gc.durable());
     }
 
+    /**
+     * A flush is asked for the highest position any caller waits for, so an owner whose flush goes exactly as far as
+     * its target (and no further) still serves the callers queued behind a flush with one more flush, not one each.
+     */
+    @Test
+    void aFlushIsAskedForTheHighestPositionWaitedFor() throws Exception {
+        CountDownLatch firstInFlush = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<Long> targets = new ArrayList<>();
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            synchronized (targets) {
+                targets.add(target);
+            }
+            if (target == 1) {
+                firstInFlush.countDown();
+                hold(releaseFirst);
+            }
+            return target;
+        });
+        Future<?> first = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(firstInFlush.await(30, TimeUnit.SECONDS));
+        int others = 8;
+        List<Future<?>> rest = new ArrayList<>();
+        for (int i = 0; i < others; i++) {
+            long position = 2 + i;
+            rest.add(pool.submit(() -> {
+                gc.await(position);
+                return null;
+            }));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == others);
+        releaseFirst.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        for (Future<?> f : rest) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(1L, 1L + others), targets);
+    }
+
+    /** A flush that throws a checked exception it does not declare (as Kotlin code may) fails like any other. */
+    @Test
+    void aFlushThatThrowsAnUndeclaredCheckedException_failsAndStrandsNobody() throws Exception {
+        CountDownLatch inFlush = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            inFlush.countDown();
+            hold(release);
+            throw GroupCommitTest.<RuntimeException>sneaky(new Exception("not declared"));
+        });
+        Future<?> leader = pool.submit(() -> {
+            gc.await(1);
+            return null;
+        });
+        assertTrue(inFlush.await(30, TimeUnit.SECONDS));
+        Future<?> waiter = pool.submit(() -> {
+            gc.await(2);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> gc.waiting() == 1);
+        release.countDown();
+        ExecutionException led = assertThrows(ExecutionException.class, () -> leader.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, led.getCause());
+        ExecutionException waited = assertThrows(ExecutionException.class, () -> waiter.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(CommitFailedException.class, waited.getCause());
+        assertThrows(CommitFailedException.class, () -> gc.await(3));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
     @Test
     void aFailedFlush_failsItsLeader_itsWaiters_andEveryLaterCaller_andIsNeverRetried() throws Exception {
         CountDownLatch inFlush = new CountDownLatch(1);
