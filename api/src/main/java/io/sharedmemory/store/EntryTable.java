@@ -33,6 +33,19 @@ public interface EntryTable {
     };
 
     /**
+     * The table the engine reads through ({@link #get}, {@link #liveValue}): this one, unless this table wraps another
+     * that holds the same entries and only adds to its writes (a durable store logging each decision), in which case
+     * that one — so a read costs what it costs in memory, one call less deep. Reads through it must see every change
+     * applied through this table as soon as {@link #apply} installed it. Asked once, when the namespace is opened.
+     *
+     * @return the table to read from
+     * @since 1.2
+     */
+    default EntryTable reads() {
+        return this;
+    }
+
+    /**
      * @param key the key
      * @return the entry stored for the key (live or past its deadline), or null
      * @throws StoreException when the store cannot answer

@@ -25,10 +25,11 @@
  * {@link io.sharedmemory.store.MemoryStore#configuration}, the three-argument
  * {@link io.sharedmemory.store.MemoryStore#saveNamespace(String, io.sharedmemory.api.NamespaceConfig,
  * io.sharedmemory.api.NamespaceConfig) saveNamespace} and {@link io.sharedmemory.store.Decision#agentId()} — each a
- * default method, so a store written for 1.0 still works.
+ * default method, so a store written for 1.0 still works. Version 1.2 adds {@link io.sharedmemory.store.EntryTable#reads()}
+ * (a default method too).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sharedmemory.store;
 
 import org.osgi.annotation.bundle.Export;

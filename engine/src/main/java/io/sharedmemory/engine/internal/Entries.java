@@ -298,10 +298,10 @@ final class Entries {
         if (ns != null && op.key != null) {
             try {
                 if (wantEntry) {
-                    MemoryEntry e = ns.table.get(op.key);
+                    MemoryEntry e = ns.reads.get(op.key);
                     found = e == null ? MISSING : e.isExpiredAt(op.now) ? EntryTable.EXPIRED : e;
                 } else {
-                    Object v = ns.table.liveValue(op.key, op.now);
+                    Object v = ns.reads.liveValue(op.key, op.now);
                     found = v == null ? MISSING : v;
                 }
             } catch (StoreException e) {

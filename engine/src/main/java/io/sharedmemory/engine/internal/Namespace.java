@@ -33,6 +33,8 @@ import java.util.concurrent.locks.StampedLock;
 final class Namespace {
     final String name;
     final EntryTable table;
+    /** What reads go through: {@link EntryTable#reads()} of the table (the memory table a durable store wraps). */
+    final EntryTable reads;
     final StampedLock gate = new StampedLock();
     /** The live subscriptions, so that a permission change can end those whose agent may no longer read. */
     final Set<NamespaceSubscription> subscribers = ConcurrentHashMap.newKeySet();
@@ -47,6 +49,7 @@ final class Namespace {
     Namespace(String name, NamespaceConfig config, EntryTable table) {
         this.name = name;
         this.table = table;
+        this.reads = table.reads();
         configure(config);
     }
 

@@ -39,6 +39,12 @@ final class LoggedTable implements EntryTable {
         return memory;
     }
 
+    /** Reads go straight to the memory table: the log adds nothing to them. */
+    @Override
+    public EntryTable reads() {
+        return memory;
+    }
+
     @Override
     public MemoryEntry get(String key) {
         return memory.get(key);
