@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -378,9 +379,57 @@ final class Log {
     record Mark(long position, long bytes) {
     }
 
+    /*
+     * Changes in flight: a change is appended to the log inside its key's step, before the memory table installs it,
+     * so at a given position of the log some changes before it may not be installed yet. A snapshot that scanned the
+     * tables then would hold a key's state from before a record that lies before its cut and is therefore never
+     * replayed over it (a write lost, a deleted key back). So every change is counted, from before its append until
+     * it is installed, under the parity of the epoch it saw; settledMark flips the epoch after it took the cut and
+     * waits until the previous parity's count is zero. A change counted under the new epoch saw it after the flip, so
+     * its append comes after the cut. A writer re-reads the epoch after counting itself and moves to the new one if
+     * it flipped meanwhile: with both sides' steps volatile, either the snapshot sees the count or the writer sees
+     * the flip, and no change stays counted under an epoch older than the current one once its wait is over.
+     */
+    private final AtomicLong[] inFlight = {new AtomicLong(), new AtomicLong()};
+    private volatile int epoch;
+
+    /** Counts a change in flight, before its append. @return the ticket to give {@link #installed} */
+    int changing() {
+        for (;;) {
+            int e = epoch;
+            AtomicLong count = inFlight[e & 1];
+            count.incrementAndGet();
+            if (epoch == e) {
+                return e;
+            }
+            count.decrementAndGet();
+        }
+    }
+
+    /** The change counted by {@link #changing} is installed (or was never appended). */
+    void installed(int ticket) {
+        inFlight[ticket & 1].decrementAndGet();
+    }
+
     /**
-     * @return where the log stands now (for a snapshot: every change committed before this moment is in the log
-     *         before the position)
+     * For a snapshot (one at a time): where the log stands, once every change appended before that position is
+     * installed in the memory tables — so a scan of the tables that starts after this returns holds each of them.
+     */
+    Mark settledMark() {
+        Mark m = mark();
+        int e = epoch;
+        epoch = e + 1;
+        AtomicLong count = inFlight[e & 1];
+        while (count.get() != 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return m;
+    }
+
+    /**
+     * @return where the log stands now (every change committed before this moment is in the log before the position;
+     *         some before it may not be installed yet: a snapshot uses {@link #settledMark})
      */
     Mark mark() {
         lock.lock();

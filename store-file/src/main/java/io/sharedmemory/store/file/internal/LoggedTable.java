@@ -58,7 +58,13 @@ final class LoggedTable implements EntryTable {
     @Override
     public Decision apply(String key, KeyStep step, CommitHook hook) {
         Logged logged = new Logged(key, step);
-        Decision d = memory.apply(key, logged, hook);
+        Decision d;
+        int ticket = log.changing();
+        try {
+            d = memory.apply(key, logged, hook);
+        } finally {
+            log.installed(ticket);
+        }
         if (sync && logged.end != 0) {
             log.awaitDurable(logged.end);
         }
@@ -89,11 +95,16 @@ final class LoggedTable implements EntryTable {
     public void clear() {
         RecordWriter w = Records.clear(id);
         w.finish();
-        long end = log.append(w);
-        if (sync) {
-            log.awaitDurable(end);
+        int ticket = log.changing();
+        try {
+            long end = log.append(w);
+            if (sync) {
+                log.awaitDurable(end);
+            }
+            memory.clear();
+        } finally {
+            log.installed(ticket);
         }
-        memory.clear();
     }
 
     /** The engine's step, with its decision appended to the log between deciding and installing. */

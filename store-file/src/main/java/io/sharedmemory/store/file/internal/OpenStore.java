@@ -355,7 +355,7 @@ public final class OpenStore {
         if (closing || log.stopped() != null) {
             return false;
         }
-        Log.Mark mark = log.mark();
+        Log.Mark mark = log.settledMark();
         long cut = mark.position();
         long bytesAtCut = mark.bytes();
         Path temp = directory.resolve(Snapshots.tempName(cut));
