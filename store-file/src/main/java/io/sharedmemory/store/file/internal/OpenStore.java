@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Namespace operations are serialized by {@code namespaceLock}; the engine calls them with no step of the
  *       namespace running.</li>
  *   <li>A snapshot: note where the log stands (its cut: every change committed before it is in the log before it),
- *       write the state to a temporary file, force the log up to where it stands then (so every change the snapshot
+ *       wait until every change in the log before the cut is installed in the tables ({@link Log#settledMark}: a
+ *       change is appended before it is installed, and one the scan missed would be in neither the snapshot nor the
+ *       log replayed after the cut), write the state to a temporary file, force the log up to where it stands then (so every change the snapshot
  *       may hold is on the device before the snapshot is), force the file, rename it into place, force the
  *       directory; only then are the segments before the cut's segment and the older snapshots deleted. A failure at
  *       any step leaves the previous snapshot and every segment it needs in place.</li>
