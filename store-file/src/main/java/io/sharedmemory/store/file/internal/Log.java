@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -420,9 +421,14 @@ final class Log {
         int e = epoch;
         epoch = e + 1;
         AtomicLong count = inFlight[e & 1];
-        while (count.get() != 0) {
-            Thread.onSpinWait();
-            Thread.yield();
+        // a change is in flight for a step's length (microseconds), or for a SYNC clear's force, or a custom
+        // resolver's run: spin briefly, then sleep in short steps rather than burn a core the writers need
+        for (int spins = 0; count.get() != 0; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);
+            }
         }
         return m;
     }

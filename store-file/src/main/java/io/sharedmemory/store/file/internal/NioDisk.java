@@ -210,6 +210,15 @@ public final class NioDisk implements Disk {
         return "the file system";
     }
 
+    /** Closes a segment's file; a failure to close (nothing left to lose: it was forced or is abandoned) is logged. */
+    private static void closeSegment(RandomAccessFile file) {
+        try {
+            file.close();
+        } catch (IOException e) {
+            System.getLogger("io.sharedmemory.store.file").log(System.Logger.Level.DEBUG, "closing a log segment", e);
+        }
+    }
+
     /** A segment mapped into memory. */
     private static final class Mapped implements SegmentFile {
         private final RandomAccessFile file;
@@ -244,12 +253,7 @@ public final class NioDisk implements Disk {
         @Override
         public void close() {
             Unmapper.unmap(map);
-            try {
-                file.close();
-            } catch (IOException e) {
-                System.getLogger("io.sharedmemory.store.file").log(System.Logger.Level.DEBUG,
-                        "closing a log segment", e);
-            }
+            closeSegment(file);
         }
     }
 
@@ -290,12 +294,7 @@ public final class NioDisk implements Disk {
 
         @Override
         public void close() {
-            try {
-                file.close();
-            } catch (IOException e) {
-                System.getLogger("io.sharedmemory.store.file").log(System.Logger.Level.DEBUG,
-                        "closing a log segment", e);
-            }
+            closeSegment(file);
         }
     }
 }
