@@ -9,6 +9,11 @@ public final class JsonList extends AbstractList<Object> implements RandomAccess
     private final long estimatedBytes;
     private final int depth;
 
+    /** The elements, for the codec's walk (never written to). */
+    Object[] elements() {
+        return elements;
+    }
+
     public JsonList(Object[] elements, long estimatedBytes, int depth) {
         this.elements = elements;
         this.estimatedBytes = estimatedBytes;

@@ -84,6 +84,11 @@ public final class JsonMap extends AbstractMap<String, Object> implements JsonSn
         return i < 0 ? null : kv[i];
     }
 
+    /** Keys and values, alternating, for the codec's walk (never written to). */
+    Object[] pairs() {
+        return kv;
+    }
+
     @Override
     public void forEach(BiConsumer<? super String, ? super Object> action) {
         Objects.requireNonNull(action, "action");

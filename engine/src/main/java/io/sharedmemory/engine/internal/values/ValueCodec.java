@@ -103,6 +103,22 @@ public final class ValueCodec {
             out.writeByte(BIG_DECIMAL);
             out.writeInt(d.scale());
             writeBytes(d.unscaledValue().toByteArray(), out);
+        } else if (c == JsonMap.class) {
+            // the engine's own snapshots (every stored value): their arrays, without an iterator or an entry per pair
+            Object[] kv = ((JsonMap) v).pairs();
+            out.writeByte(MAP);
+            out.writeInt(kv.length >> 1);
+            for (int i = 0; i < kv.length; i += 2) {
+                writeString((String) kv[i], out);
+                writeValue(kv[i + 1], out, depth + 1);
+            }
+        } else if (c == JsonList.class) {
+            Object[] elements = ((JsonList) v).elements();
+            out.writeByte(LIST);
+            out.writeInt(elements.length);
+            for (Object e : elements) {
+                writeValue(e, out, depth + 1);
+            }
         } else if (v instanceof Map<?, ?> m) {
             out.writeByte(MAP);
             out.writeInt(m.size());
