@@ -33,7 +33,7 @@ public final class NioDisk implements Disk {
     public static final NioDisk INSTANCE = new NioDisk();
     /** A megabyte of zeros, shared, never written. */
     private static final byte[] ZEROS = new byte[1 << 20];
-    /** How much of a segment is mapped at a time (see {@link Mapped}). */
+    /** How much of a segment is mapped at a time, at most (see {@link Mapped}): a quarter of it, up to this. */
     private static final int WINDOW = 2 << 20;
     private static final int PAGE = 4096;
 
@@ -242,6 +242,7 @@ public final class NioDisk implements Disk {
         private final RandomAccessFile file;
         private final MappedByteBuffer head;
         private final int headSize;
+        private final int windowSize;
         private final int size;
         private MappedByteBuffer window;
         private int windowStart;
@@ -250,7 +251,9 @@ public final class NioDisk implements Disk {
         Mapped(RandomAccessFile file, int size) throws IOException {
             this.file = file;
             this.size = size;
-            this.headSize = Math.min(size, WINDOW);
+            // a quarter, so that small segments (the tests') move their window too
+            this.windowSize = Math.max(PAGE, Math.min(WINDOW, size >> 2) & -PAGE);
+            this.headSize = Math.min(size, windowSize);
             this.head = map(file.getChannel(), 0, headSize);
         }
 
@@ -274,7 +277,7 @@ public final class NioDisk implements Disk {
 
         private MappedByteBuffer moveWindow(int offset, int length) {
             int start = offset & -PAGE;
-            int end = (int) Math.min(size, Math.max((long) start + WINDOW, (long) offset + length));
+            int end = (int) Math.min(size, Math.max((long) start + windowSize, (long) offset + length));
             MappedByteBuffer w;
             try {
                 w = map(file.getChannel(), start, end - start);

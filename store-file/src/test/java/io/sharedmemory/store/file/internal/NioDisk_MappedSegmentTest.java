@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A mapped segment is mapped a window at a time: records written at growing offsets — small ones, ones that straddle
+ * A mapped segment is mapped a window at a time (a quarter of the segment, at most 2 MiB): records written at growing offsets — small ones, ones that straddle
  * two windows, ones longer than a window — and header writes (the watermark) between them, with forces (which unmap the
  * windows left behind) at random moments, leave exactly those bytes in the file.
  */
@@ -19,9 +20,10 @@ class NioDisk_MappedSegmentTest {
     @TempDir
     Path dir;
 
-    @Test
-    void recordsAcrossWindows_landWhereTheyWereWritten() throws IOException {
-        int size = 9 << 20;
+    @ParameterizedTest(name = "segment of {0} bytes")
+    @ValueSource(ints = {128 << 10, 9 << 20})
+    void recordsAcrossWindows_landWhereTheyWereWritten(int size) throws IOException {
+        int window = Math.min(2 << 20, size / 4);
         byte[] expected = new byte[size];
         Random random = new Random(42);
         Path path = dir.resolve("log-0000000000000001.seg");
@@ -31,8 +33,8 @@ class NioDisk_MappedSegmentTest {
         try {
             while (true) {
                 int length = switch (random.nextInt(20)) {
-                    case 0 -> (2 << 20) + random.nextInt(1 << 20); // longer than a window
-                    case 1 -> 4096 + random.nextInt(8192);
+                    case 0 -> window + random.nextInt(window / 2); // longer than a window
+                    case 1 -> 4096 + random.nextInt(window / 4);
                     default -> 1 + random.nextInt(300);
                 };
                 if (offset + length > size) {
