@@ -1,6 +1,7 @@
 package io.sharedmemory.groupcommit;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,11 +20,21 @@ public final class DurableFiles {
      *         be opened at all; a caller that can live without it decides)
      */
     public static void forceDirectory(Path directory) throws IOException {
-        // with the thread's interrupt status cleared for the call: an interrupted caller (a writer whose task was
-        // cancelled) would otherwise get a ClosedByInterruptException instead of a durable directory
+        // with the thread's interrupt status cleared: an interrupted caller (a writer whose task was cancelled) would
+        // otherwise get a ClosedByInterruptException instead of a durable directory. An interrupt during the force
+        // closes the channel and loses the force's result (the system call itself runs to its end), so the force is
+        // made again through a new one; only an I/O error met by the lost force, in that very moment, would go unseen
         boolean interrupted = Thread.interrupted();
-        try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
-            d.force(true);
+        try {
+            for (;;) {
+                try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
+                    d.force(true);
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

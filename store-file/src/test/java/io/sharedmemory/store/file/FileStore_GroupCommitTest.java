@@ -159,4 +159,52 @@ class FileStore_GroupCommitTest {
             }
         }
     }
+    /**
+     * A {@code BATCHED} writer interrupted again and again while it writes — its records moving the segment's mapped
+     * window every few writes, and the log onto new segments — is acknowledged every time and the store goes on:
+     * mapping a window is interruptible, and an interrupt that arrived during it must not close the segment's file.
+     */
+    @Test
+    void aWriterInterruptedThroughout_movesItsWindows_andTheStoreGoesOn(@TempDir Path dir) throws Exception {
+        int writes = 3_000;
+        String value = "v".repeat(2_000);
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.builder(dir).durability(Durability.BATCHED).segmentSize(128 << 10).build()).build())) {
+            m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            AtomicBoolean done = new AtomicBoolean();
+            CountDownLatch started = new CountDownLatch(1);
+            Thread writer = new Thread(() -> {
+                started.countDown();
+                try {
+                    for (int i = 0; i < writes; i++) {
+                        WriteResult r = m.write("ns", "k" + i, value + i, "a");
+                        assertEquals(WriteResult.Status.WRITTEN, r.status(), "write " + i + ": " + r);
+                    }
+                } finally {
+                    done.set(true);
+                }
+            }, "interrupted-writer");
+            List<Throwable> failures = new ArrayList<>();
+            writer.setUncaughtExceptionHandler((t, e) -> failures.add(e));
+            writer.start();
+            started.await();
+            int interrupts = 0;
+            while (!done.get()) {
+                writer.interrupt();
+                interrupts++;
+                Thread.onSpinWait();
+            }
+            writer.join(120_000);
+            assertFalse(writer.isAlive(), "the writer finished");
+            assertEquals(List.of(), failures);
+            assertTrue(interrupts > writes, "the writer was interrupted throughout: " + interrupts);
+            assertEquals(WriteResult.Status.WRITTEN, m.write("ns", "after", 1, "a").status());
+        }
+        try (SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder()
+                .store(FileStore.open(dir)).build())) {
+            for (int i = 0; i < writes; i++) {
+                assertEquals(value + i, m.read("ns", "k" + i, "a"), "k" + i);
+            }
+        }
+    }
 }

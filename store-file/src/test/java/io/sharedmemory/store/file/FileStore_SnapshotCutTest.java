@@ -2,6 +2,7 @@ package io.sharedmemory.store.file;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sharedmemory.api.MemoryEntry;
@@ -32,10 +33,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * it. The change is held, deterministically, between its append and its install (a memory table that pauses there),
  * while a snapshot runs; a crash of the process after the snapshot must bring the change back.
  *
- * <p>Without the settled cut the snapshot completes while the change is held: it scans the table's old state, deletes
- * the segment holding the change's record, and the change is lost (a write undone, a deleted key or a cleared
- * namespace back). With it, the snapshot waits for the change (its thread is seen waiting in the log's
- * {@code settledMark}) and the change is released only then.
+ * <p>Without the settled cut the snapshot completes while the change is held: it holds the table's old state, recovery
+ * replays the log only from the snapshot's cut, which lies after the change's record, and the change is lost (a write
+ * undone, a deleted key or a cleared namespace back). With it, the snapshot waits for the change (its thread is seen
+ * waiting in the log's {@code settledMark}, twice, a while apart) and the change is released only then.
  */
 class FileStore_SnapshotCutTest {
     private static final Path DIR = Path.of("/simulated/cut");
@@ -75,19 +76,29 @@ class FileStore_SnapshotCutTest {
                 yield start(t::clear);
             }
         };
-        assertTrue(context.paused.await(30, TimeUnit.SECONDS), "the change reached its pause");
-
         AtomicBoolean written = new AtomicBoolean();
-        Thread snapshot = start(() -> written.set(s.snapshot()));
-        // either the snapshot waits for the change (as it must), or it finished without it (the defect)
-        await().atMost(Duration.ofSeconds(30)).until(() -> !snapshot.isAlive() || waitsForChanges(snapshot));
-        context.release.countDown();
-        changer.join(30_000);
-        snapshot.join(30_000);
-        assertTrue(written.get(), "the snapshot was written: " + s.describe());
-
-        SimulatedDisk crashed = disk.processCrash();
-        s.close();
+        SimulatedDisk crashed;
+        try {
+            assertTrue(context.paused.await(30, TimeUnit.SECONDS), "the change reached its pause");
+            Thread snapshot = start(() -> written.set(s.snapshot()));
+            // either the snapshot waits for the change (as it must), or it finished without it (the defect)
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !snapshot.isAlive() || waitsForChanges(snapshot));
+            if (snapshot.isAlive()) {
+                // still there a while later: waiting, not passing through
+                await().pollDelay(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30))
+                        .until(() -> !snapshot.isAlive() || waitsForChanges(snapshot));
+            }
+            context.release.countDown();
+            changer.join(30_000);
+            snapshot.join(30_000);
+            assertFalse(changer.isAlive() || snapshot.isAlive(), "the change and the snapshot ended");
+            assertTrue(written.get(), "the snapshot was written: " + s.describe());
+            crashed = disk.processCrash();
+        } finally {
+            context.release.countDown();
+            s.close();
+        }
         assertEquals(expected, read(crashed), "after a crash of the process that followed the snapshot");
     }
 
@@ -150,7 +161,9 @@ class FileStore_SnapshotCutTest {
         void pause() {
             paused.countDown();
             try {
-                release.await();
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class NioDisk implements Disk {
     public static final NioDisk INSTANCE = new NioDisk();
     /** A megabyte of zeros, shared, never written. */
     private static final byte[] ZEROS = new byte[1 << 20];
-    /** How much of a segment is mapped at a time, at most (see {@link Mapped}): a quarter of it, up to this. */
+    /** How much of a segment is mapped at a time, at most (see {@link Mapped}). */
     private static final int WINDOW = 2 << 20;
     private static final int PAGE = 4096;
 
@@ -101,7 +102,7 @@ public final class NioDisk implements Disk {
                 file.getFD().sync();
                 return new WrittenThrough(file, size);
             }
-            return new Mapped(file, size);
+            return new Mapped(path, file, size);
         } catch (IOException | RuntimeException e) {
             file.close();
             deleteAfterFailure(path, e);
@@ -109,16 +110,36 @@ public final class NioDisk implements Disk {
         }
     }
 
-    /** Maps part of a file with the thread's interrupt status cleared for the call, which would close the channel. */
-    private static MappedByteBuffer map(FileChannel channel, int from, int size) throws IOException {
+    /**
+     * Maps part of a segment through a channel of its own, closed at once (the mapping outlives it). Mapping is
+     * interruptible: an interrupt that arrives during the call closes the channel it goes through, and through the
+     * segment's own {@code RandomAccessFile} it would close the segment and stop the store; through a throwaway channel
+     * the call is simply made again. The caller's interrupt status is kept.
+     */
+    private static MappedByteBuffer map(Path path, int from, int size) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            return channel.map(FileChannel.MapMode.READ_WRITE, from, size);
+            for (;;) {
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    return channel.map(FileChannel.MapMode.READ_WRITE, from, size);
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * @return how much of a mapped segment of this size is mapped at a time: a quarter of it (so that small segments,
+     *         as in the tests, move their window too), whole pages, at most 2 MiB
+     */
+    static int windowSize(int size) {
+        return Math.max(PAGE, Math.min(WINDOW, size >> 2) & -PAGE);
     }
 
     private static void deleteAfterFailure(Path path, Exception e) {
@@ -225,20 +246,26 @@ public final class NioDisk implements Disk {
     }
 
     /**
-     * A segment mapped into memory a window at a time. Why windows: writing a page back to the device write-protects
-     * every mapping of it, one TLB shootdown to the writers' cores per page, so forcing a whole mapped segment
-     * interrupted the writers once for every 4 KiB they had appended (on this machine's ext4 a write through the
-     * engine took about 400 ns longer than on tmpfs, and the forcing thread spent two thirds of its time sending those
-     * interrupts). A window the writer has moved past is unmapped before the force, with one shootdown for all its
-     * pages, and the force is then an {@code fsync} of the file: only the pages of the window being written are still
-     * mapped.
+     * A segment mapped into memory a window at a time: a quarter of the segment, at most 2 MiB. Why windows: writing a
+     * page back to the device write-protects every mapping of it, one TLB shootdown to the writers' cores per page, so
+     * forcing a whole mapped segment interrupted the writers once for every 4 KiB they had appended (the forcing thread
+     * spent two thirds of its time sending those interrupts, and a write through the engine on this machine's ext4
+     * took about 400 ns longer than on tmpfs). A window the writer has moved past is unmapped before the force, with
+     * one shootdown for all its pages, and the force is then an {@code fsync} of the file, which on Linux writes back
+     * every dirty page of the file, whether written through a mapping still in place, one already unmapped, or none:
+     * only the first window and the one being written are still mapped when it runs. Where segments cannot be unmapped
+     * at once ({@link Unmapper#available()} false), windows would stay mapped until collected, so the segment is
+     * mapped whole, as one window.
      *
      * <p>Invariants: the first window (the header, with its watermark slot, and the first records) stays mapped for the
-     * segment's life; {@code window} is replaced only by {@link #write}, which the log calls under its lock, at offsets
-     * that only grow past the first window; a window it replaces goes to {@code retired} and is never written again,
-     * and only {@link #force} and {@link #close} (which the log never runs at the same time) unmap them.
+     * segment's life, and the watermark — the one write the log makes without its lock, from the flush — always lands
+     * in it. {@code window} is replaced only by {@link #write} under the log's lock, for records at growing offsets (a
+     * new window starts at the page holding the record, which may lie in the previous window or in the first); a
+     * window it replaces goes to {@code retired} after its last write and is never written again, and only
+     * {@link #force} and {@link #close} (which the log never runs at the same time) unmap them.
      */
     private static final class Mapped implements SegmentFile {
+        private final Path path;
         private final RandomAccessFile file;
         private final MappedByteBuffer head;
         private final int headSize;
@@ -248,13 +275,13 @@ public final class NioDisk implements Disk {
         private int windowStart;
         private final ConcurrentLinkedQueue<MappedByteBuffer> retired = new ConcurrentLinkedQueue<>();
 
-        Mapped(RandomAccessFile file, int size) throws IOException {
+        Mapped(Path path, RandomAccessFile file, int size) throws IOException {
+            this.path = path;
             this.file = file;
             this.size = size;
-            // a quarter, so that small segments (the tests') move their window too
-            this.windowSize = Math.max(PAGE, Math.min(WINDOW, size >> 2) & -PAGE);
+            this.windowSize = Unmapper.available() ? windowSize(size) : size;
             this.headSize = Math.min(size, windowSize);
-            this.head = map(file.getChannel(), 0, headSize);
+            this.head = map(path, 0, headSize);
         }
 
         @Override
@@ -280,15 +307,16 @@ public final class NioDisk implements Disk {
             int end = (int) Math.min(size, Math.max((long) start + windowSize, (long) offset + length));
             MappedByteBuffer w;
             try {
-                w = map(file.getChannel(), start, end - start);
+                w = map(path, start, end - start);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (window != null) {
-                retired.add(window);
-            }
+            MappedByteBuffer left = window;
             window = w;
             windowStart = start;
+            if (left != null) {
+                retired.add(left);
+            }
             return w;
         }
 

@@ -32,10 +32,11 @@ import java.util.function.Supplier;
  * is damage.
  *
  * <h2>Replay over a snapshot</h2>
- * A snapshot is cut at the start of a segment and then written while writes go on, so it may already hold changes
- * that the segments after the cut also hold. Every record holds the whole new state of what it touches (an entry, a
- * configuration), so replaying it again ends in the same state; records for a namespace the snapshot no longer has
- * belong to a namespace dropped later in the log, and are skipped.
+ * A snapshot is cut at a position of the log (a segment and an offset in it, once every change appended before it is
+ * installed) and then written while writes go on, so it may already hold changes that the log after the cut also
+ * holds; replay starts at the cut's offset in its segment. Every record holds the whole new state of what it touches
+ * (an entry, a configuration), so replaying it again ends in the same state; records for a namespace the snapshot no
+ * longer has belong to a namespace dropped later in the log, and are skipped.
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger("io.sharedmemory.store.file");

@@ -12,9 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A mapped segment is mapped a window at a time (a quarter of the segment, at most 2 MiB): records written at growing offsets — small ones, ones that straddle
- * two windows, ones longer than a window — and header writes (the watermark) between them, with forces (which unmap the
- * windows left behind) at random moments, leave exactly those bytes in the file.
+ * A mapped segment is mapped a window at a time (a quarter of the segment, at most 2 MiB): records written at growing
+ * offsets — small ones, ones that straddle two windows, ones longer than a window — and header writes (the watermark)
+ * between them, with forces (which unmap the windows left behind) at random moments, leave exactly those bytes in the
+ * file.
  */
 class NioDisk_MappedSegmentTest {
     @TempDir
@@ -23,7 +24,7 @@ class NioDisk_MappedSegmentTest {
     @ParameterizedTest(name = "segment of {0} bytes")
     @ValueSource(ints = {128 << 10, 9 << 20})
     void recordsAcrossWindows_landWhereTheyWereWritten(int size) throws IOException {
-        int window = Math.min(2 << 20, size / 4);
+        int window = NioDisk.windowSize(size);
         byte[] expected = new byte[size];
         Random random = new Random(42);
         Path path = dir.resolve("log-0000000000000001.seg");
