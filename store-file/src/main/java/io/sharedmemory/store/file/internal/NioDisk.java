@@ -6,7 +6,6 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -111,27 +110,12 @@ public final class NioDisk implements Disk {
     }
 
     /**
-     * Maps part of a segment through a channel of its own, closed at once (the mapping outlives it). Mapping is
-     * interruptible: an interrupt that arrives during the call closes the channel it goes through, and through the
-     * segment's own {@code RandomAccessFile} it would close the segment and stop the store; through a throwaway channel
-     * the call is simply made again. The caller's interrupt status is kept.
+     * Maps part of a segment through a channel of its own (the mapping outlives it): mapping is interruptible, and an
+     * interrupt during the call would close the channel it goes through — the segment's own file, were it that one.
      */
     private static MappedByteBuffer map(Path path, int from, int size) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            for (;;) {
-                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    return channel.map(FileChannel.MapMode.READ_WRITE, from, size);
-                } catch (ClosedByInterruptException e) {
-                    interrupted = true;
-                    Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return DurableFiles.onOwnChannel(path, c -> c.map(FileChannel.MapMode.READ_WRITE, from, size),
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /**
