@@ -29,15 +29,22 @@ import java.util.stream.Stream;
  * faults through the file system.
  */
 public final class NioDisk implements Disk {
-    /** The one instance: it holds no state. */
-    public static final NioDisk INSTANCE = new NioDisk();
+    /** The file system, with mapped segments mapped a window at a time (see {@link Mapped}). */
+    public static final NioDisk INSTANCE = new NioDisk(true);
+    /**
+     * The same, with mapped segments mapped whole: for a model checker (Lincheck), which cannot run the system call
+     * that maps the next window in the middle of a step.
+     */
+    public static final NioDisk WHOLE_SEGMENTS = new NioDisk(false);
+    private final boolean windows;
     /** A megabyte of zeros, shared, never written. */
     private static final byte[] ZEROS = new byte[1 << 20];
     /** How much of a segment is mapped at a time, at most (see {@link Mapped}). */
     private static final int WINDOW = 2 << 20;
     private static final int PAGE = 4096;
 
-    private NioDisk() {
+    private NioDisk(boolean windows) {
+        this.windows = windows;
     }
 
     @Override
@@ -101,7 +108,7 @@ public final class NioDisk implements Disk {
                 file.getFD().sync();
                 return new WrittenThrough(file, size);
             }
-            return new Mapped(path, file, size);
+            return new Mapped(path, file, size, windows);
         } catch (IOException | RuntimeException e) {
             file.close();
             deleteAfterFailure(path, e);
@@ -259,11 +266,11 @@ public final class NioDisk implements Disk {
         private int windowStart;
         private final ConcurrentLinkedQueue<MappedByteBuffer> retired = new ConcurrentLinkedQueue<>();
 
-        Mapped(Path path, RandomAccessFile file, int size) throws IOException {
+        Mapped(Path path, RandomAccessFile file, int size, boolean windows) throws IOException {
             this.path = path;
             this.file = file;
             this.size = size;
-            this.windowSize = Unmapper.available() ? windowSize(size) : size;
+            this.windowSize = windows && Unmapper.available() ? windowSize(size) : size;
             this.headSize = Math.min(size, windowSize);
             this.head = map(path, 0, headSize);
         }
