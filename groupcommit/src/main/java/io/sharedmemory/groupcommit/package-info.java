@@ -7,7 +7,7 @@
  * optionally forced, through it).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.sharedmemory.groupcommit;
 
 import org.osgi.annotation.bundle.Export;

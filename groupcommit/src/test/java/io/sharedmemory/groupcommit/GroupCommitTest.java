@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -320,6 +321,52 @@ class GroupCommitTest {
         assertThrows(CommitFailedException.class, () -> gc.await(2));
         gc.fail(new IOException("second"));
         assertSame(torn, gc.failure(), "the first failure is kept");
+    }
+
+    /**
+     * A waiter yields instead of parking for a bounded time only: behind a flush that does not end, it parks, so a slow
+     * device costs the writers waiting for it no processor time beyond that bound.
+     */
+    @Test
+    void aWaiterBehindAFlushThatDoesNotEnd_yieldsForABoundedTime_thenParks() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch inSecond = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit gc = new GroupCommit("file", 0, target -> {
+            long upTo = appended.get();
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(5); // the last flush's duration bounds the next waits: here by MAX_SPIN_MICROS
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            } else {
+                inSecond.countDown();
+                hold(release);
+            }
+            return upTo;
+        });
+        gc.await(appended.incrementAndGet());
+        long leaderPosition = appended.incrementAndGet();
+        Future<?> leader = pool.submit(() -> {
+            gc.await(leaderPosition);
+            return null;
+        });
+        assertTrue(inSecond.await(30, TimeUnit.SECONDS));
+        long waiterPosition = appended.incrementAndGet();
+        Future<?> waiter = pool.submit(() -> {
+            gc.await(waiterPosition);
+            return null;
+        });
+        // parked on the group commit: a yielding waiter is RUNNABLE, and would stay so for as long as the flush ran
+        await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getState() == Thread.State.WAITING && LockSupport.getBlocker(t) == gc));
+        assertFalse(waiter.isDone());
+        release.countDown();
+        leader.get(30, TimeUnit.SECONDS);
+        waiter.get(30, TimeUnit.SECONDS);
+        assertEquals(waiterPosition, gc.durable());
+        assertEquals(3, calls.get());
     }
 
     @Test
