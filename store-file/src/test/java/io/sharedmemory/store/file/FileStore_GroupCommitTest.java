@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,6 +103,88 @@ class FileStore_GroupCommitTest {
         } finally {
             m.destroy();
         }
+    }
+
+    /**
+     * {@code SYNC} writers make no system call of their own: what they append stays pending until the flush they wait
+     * for writes it, all at once, and forces it. While a force is held back, the writers queued behind it have written
+     * nothing to the operating system, so a crash of the process then keeps only the record being forced (none of
+     * theirs was acknowledged); released, they are all acknowledged, and all there after a crash. A record too big to
+     * keep pending (1 MiB or more) is written at once, with what was pending before it.
+     */
+    @Test
+    void syncWritersAppendWithoutASystemCall_andTheFlushTheyWaitForWritesThemAll() throws Exception {
+        SimulatedDisk disk = new SimulatedDisk();
+        Path dir = Path.of("/simulated/pending");
+        SharedMemory m = syncMemory(disk, dir);
+        int queued = 8;
+        SimulatedDisk crashedWhileHeld;
+        SimulatedDisk crashedAfter;
+        String big = "b".repeat(1 << 20);
+        try {
+            m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
+            AtomicBoolean holding = new AtomicBoolean(true);
+            CountDownLatch inForce = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger segmentWrites = new AtomicInteger();
+            disk.hook((op, path) -> {
+                if (op == SimulatedDisk.Op.SEGMENT_WRITE) {
+                    segmentWrites.incrementAndGet();
+                }
+                if (op == SimulatedDisk.Op.SEGMENT_FORCE && holding.compareAndSet(true, false)) {
+                    inForce.countDown();
+                    hold(release);
+                }
+            });
+            Future<WriteResult> first = pool.submit(() -> m.write("ns", "first", 1, "a"));
+            assertTrue(inForce.await(60, TimeUnit.SECONDS));
+            int writesBefore = segmentWrites.get();
+            List<Future<WriteResult>> others = new ArrayList<>();
+            for (int i = 0; i < queued; i++) {
+                int n = i;
+                others.add(pool.submit(() -> m.write("ns", "k" + n, n, "a")));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> IntStream.range(0, queued)
+                    .allMatch(i -> m.readEntry("ns", "k" + i, "a").isPresent()));
+            assertEquals(writesBefore, segmentWrites.get(), "the queued writers appended without a system call");
+            assertTrue(others.stream().noneMatch(Future::isDone), "a queued writer returned before any force");
+            crashedWhileHeld = disk.processCrash();
+
+            Future<WriteResult> large = pool.submit(() -> m.write("ns", "big", big, "a"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> segmentWrites.get() > writesBefore);
+            assertFalse(large.isDone(), "the large record is written at once, and still waits for its force");
+            release.countDown();
+            assertEquals(WriteResult.Status.WRITTEN, first.get(60, TimeUnit.SECONDS).status());
+            for (Future<WriteResult> f : others) {
+                assertEquals(WriteResult.Status.WRITTEN, f.get(60, TimeUnit.SECONDS).status());
+            }
+            assertEquals(WriteResult.Status.WRITTEN, large.get(60, TimeUnit.SECONDS).status());
+            crashedAfter = disk.processCrash();
+        } finally {
+            m.destroy();
+        }
+        SharedMemory held = syncMemory(crashedWhileHeld, dir);
+        try {
+            assertEquals(List.of("first"), held.getKeys("ns", "a"), "only the record its flush had written");
+        } finally {
+            held.destroy();
+        }
+        SharedMemory after = syncMemory(crashedAfter, dir);
+        try {
+            for (int i = 0; i < queued; i++) {
+                assertEquals(i, (Integer) after.read("ns", "k" + i, "a"));
+            }
+            assertEquals(1, (Integer) after.read("ns", "first", "a"));
+            assertEquals(big, after.read("ns", "big", "a"));
+        } finally {
+            after.destroy();
+        }
+    }
+
+    private static SharedMemory syncMemory(SimulatedDisk disk, Path dir) {
+        return SharedMemory.create(SharedMemoryOptions.builder().store(FileStore.builder(dir)
+                .durability(Durability.SYNC).segmentSize(4 << 20).syncInterval(Duration.ofHours(1)).disk(disk)
+                .build()).build());
     }
 
     /**

@@ -32,9 +32,12 @@ import java.util.zip.CRC32C;
  *
  * <h2>Invariants</h2>
  * <ul>
- *   <li>Appends are serialized by {@code lock}; each is one copy into the current segment, so the log's order is the
- *       order in which appends took the lock, and a record is whole in the page cache before the next one starts.
- *       {@code appended} is the end of the last record appended.</li>
+ *   <li>Appends are serialized by {@code lock}; each is one copy into the current segment (mapped, for
+ *       {@code BATCHED}) or into its pending bytes (written through, for {@code SYNC}: the flush writes them out, in
+ *       one system call, before it forces), so the log's order is the order in which appends took the lock, and a
+ *       record is whole in the page cache, or in the pending bytes, before the next one starts. {@code appended} is
+ *       the end of the last record appended; everything before it is in the operating system's hands or pending in
+ *       a segment that the next flush forces.</li>
  *   <li>A segment is written only while it is {@code current}; once sealed it is only forced, then closed (unmapped)
  *       by the flush that forced its last byte. A flush holds {@code flushLock} while it touches mappings, and close
  *       takes it before unmapping anything, so no mapping is used after it is unmapped (which would crash the JVM).</li>
@@ -52,6 +55,9 @@ final class Log {
     static final int HEADER = 64;
     static final int WATERMARK_AT = 24;
     static final int SEAL_BYTES = RecordWriter.FRAME + 1 + 8;
+    /** The most bytes a segment written through keeps pending before they are written at once. */
+    static final int PENDING_LIMIT = 1 << 20;
+    private static final int PENDING_INITIAL = 16 << 10;
     static final byte[] MAGIC = "SM-LOG01".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -68,6 +74,15 @@ final class Log {
         boolean sealed;
         /** Forced up to here; touched only by the flush (one at a time). */
         int forcedTo;
+        /**
+         * For a segment written through ({@code SYNC}), the bytes appended that no system call has written yet:
+         * {@code pendingLength} bytes that belong at {@code pendingFrom}; under the log's lock.
+         */
+        byte[] pending;
+        int pendingFrom;
+        int pendingLength;
+        /** A buffer the last flush is done with, for the next pending bytes; under the log's lock. */
+        byte[] spare;
 
         Segment(long number, Path path, Disk.SegmentFile file) {
             this.number = number;
@@ -215,7 +230,7 @@ final class Log {
                 roll(n);
             }
             try {
-                current.file.write(offset, record.array(), 0, n);
+                put(record.array(), n);
             } catch (RuntimeException | Error e) {
                 // part of the record may be in the page cache: nothing may be appended after it
                 throw stop(new StoreException("Writing to the log segment " + current.path + " failed: " + e, e,
@@ -233,6 +248,46 @@ final class Log {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Under the lock: puts bytes at the end of the current segment (at {@code offset}). A mapped segment takes them
+     * at once. A segment written through ({@code SYNC}) keeps them pending, in order, and the next flush writes all
+     * that is pending with one system call before it forces: its writers, who all wait for that flush, make no system
+     * call of their own. When {@value #PENDING_LIMIT} bytes or more would be pending, what is pending and these bytes
+     * are written at once instead; these may then reach the operating system before earlier bytes that a running flush
+     * is writing, which a crash in between leaves as a gap past the last force: a torn tail to recovery, and nothing
+     * acknowledged is in it or after it.
+     */
+    private void put(byte[] bytes, int n) {
+        Segment s = current;
+        if (!writeThrough) {
+            s.file.write(offset, bytes, 0, n);
+            return;
+        }
+        if (s.pendingLength + n >= PENDING_LIMIT) {
+            int length = s.pendingLength;
+            s.pendingLength = 0;
+            if (length > 0) {
+                s.file.write(s.pendingFrom, s.pending, 0, length);
+            }
+            s.file.write(offset, bytes, 0, n);
+            return;
+        }
+        if (s.pendingLength == 0) {
+            s.pendingFrom = offset;
+        }
+        int length = s.pendingLength + n;
+        byte[] to = s.pending;
+        if (to == null || to.length < length) {
+            to = new byte[Math.min(PENDING_LIMIT, Math.max(length, to == null ? PENDING_INITIAL : to.length * 2))];
+            if (s.pendingLength > 0) {
+                System.arraycopy(s.pending, 0, to, 0, s.pendingLength);
+            }
+            s.pending = to;
+        }
+        System.arraycopy(bytes, 0, to, s.pendingLength, n);
+        s.pendingLength = length;
     }
 
     /** Under the lock. */
@@ -305,7 +360,7 @@ final class Log {
         RecordWriter seal = Records.seal(new RecordWriter(), s.number);
         seal.finish();
         try {
-            current.file.write(offset, seal.array(), 0, seal.size());
+            put(seal.array(), seal.size());
         } catch (RuntimeException | Error e) {
             discard(s);
             throw stop(new StoreException("Writing to the log segment " + current.path + " failed: " + e, e, true));
@@ -480,6 +535,9 @@ final class Log {
         try {
             Segment[] segments;
             int[] ends;
+            byte[][] pending;
+            int[] pendingFrom;
+            int[] pendingLength;
             lock.lock();
             try {
                 if (released) {
@@ -487,8 +545,20 @@ final class Log {
                 }
                 segments = unforced.toArray(new Segment[0]);
                 ends = new int[segments.length];
+                pending = new byte[segments.length][];
+                pendingFrom = new int[segments.length];
+                pendingLength = new int[segments.length];
                 for (int i = 0; i < segments.length; i++) {
-                    ends[i] = segments[i] == current ? offset : segments[i].end;
+                    Segment s = segments[i];
+                    ends[i] = s == current ? offset : s.end;
+                    if (s.pendingLength > 0) {
+                        pending[i] = s.pending;
+                        pendingFrom[i] = s.pendingFrom;
+                        pendingLength[i] = s.pendingLength;
+                        s.pending = s.spare;
+                        s.spare = null;
+                        s.pendingLength = 0;
+                    }
                 }
             } finally {
                 lock.unlock();
@@ -498,6 +568,9 @@ final class Log {
             try {
                 for (int i = 0; i < segments.length; i++) {
                     Segment s = segments[i];
+                    if (pending[i] != null) {
+                        s.file.write(pendingFrom[i], pending[i], 0, pendingLength[i]);
+                    }
                     if (s.forcedTo < ends[i]) {
                         s.file.force(s.forcedTo, ends[i]);
                         s.forcedTo = ends[i];
@@ -513,6 +586,11 @@ final class Log {
             List<Segment> done = new ArrayList<>();
             lock.lock();
             try {
+                for (int i = 0; i < segments.length; i++) {
+                    if (pending[i] != null && segments[i].spare == null) {
+                        segments[i].spare = pending[i];
+                    }
+                }
                 unforced.removeIf(s -> {
                     boolean forced = s.sealed && s.forcedTo == s.end;
                     if (forced) {

@@ -23,10 +23,10 @@ import java.util.stream.Stream;
  * blocks are reserved: a full disk fails the segment's creation, never a write into a mapped page, which would be a
  * SIGBUS). Then either it is mapped into memory, a window at a time ({@link Mapped}): appending a record is a copy
  * into the page cache, which survives a crash of the process, and {@link SegmentFile#force} is {@code fsync}; or,
- * written through, each record is a positional write and a force is {@code fsync} — its zeros forced once when it is
- * made, so that the first force of a record does not write the whole segment. On ext4 here a record forced through a
- * mapping took 250 µs, written through 101 µs: a forced page is write-protected, and the next record written into it
- * faults through the file system.
+ * written through, each write is a positional write (the log's flush writes every record pending at once) and a
+ * force is {@code fsync} — its zeros forced once when it is made, so that the first force of a record does not write
+ * the whole segment. On ext4 here a record forced through a mapping took 250 µs, written through 101 µs: a forced page
+ * is write-protected, and the next record written into it faults through the file system.
  */
 public final class NioDisk implements Disk {
     /** The file system, with mapped segments mapped a window at a time (see {@link Mapped}). */
@@ -333,10 +333,11 @@ public final class NioDisk implements Disk {
     }
 
     /**
-     * A segment written with a system call per record: through a {@link RandomAccessFile}, whose writes and
-     * {@code fsync} an interrupt cannot abort (a {@link FileChannel} would close itself when the thread writing were
-     * interrupted, and the store would stop). A positional write is a seek and a write, so both run under this
-     * object's monitor: the log's appends and its flush's watermark write may come from two threads.
+     * A segment written with a system call per write (the log writes what a flush found pending in one): through a
+     * {@link RandomAccessFile}, whose writes and {@code fsync} an interrupt cannot abort (a {@link FileChannel} would
+     * close itself when the thread writing were interrupted, and the store would stop). A positional write is a seek
+     * and a write, so both run under this object's monitor: the flush's writes and a writer's (a record too big to
+     * keep pending) may come from two threads.
      */
     private static final class WrittenThrough implements SegmentFile {
         private final RandomAccessFile file;

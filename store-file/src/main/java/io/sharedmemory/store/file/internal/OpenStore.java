@@ -231,12 +231,13 @@ public final class OpenStore {
         maintenance.scheduleWithFixedDelay(this::maintain, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Every interval: force what BATCHED appended, and snapshot when the log has grown enough. */
+    /** Every interval: force what was appended since the last force, and snapshot when the log has grown enough. */
     private void maintain() {
         if (closing || log.stopped() != null) {
             return;
         }
-        if (settings.durability() == Durability.BATCHED && log.durable() < log.appended()) {
+        // SYNC: every writer waits for its own force; this covers an append whose writer did not get to wait
+        if (log.durable() < log.appended()) {
             try {
                 log.awaitDurable(log.appended());
             } catch (StoreException e) {
