@@ -335,10 +335,10 @@ class GroupCommitTest {
         GroupCommit gc = new GroupCommit("file", 0, target -> {
             long upTo = appended.get();
             if (calls.incrementAndGet() == 1) {
-                try {
-                    Thread.sleep(5); // the last flush's duration bounds the next waits: here by MAX_SPIN_MICROS
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
+                // a fast device's flush: the next waits yield for up to twice as long before they park
+                long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(300);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
                 }
             } else {
                 inSecond.countDown();
