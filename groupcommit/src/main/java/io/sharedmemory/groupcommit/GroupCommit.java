@@ -38,12 +38,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * flush's duration (a waiter may arrive just after a flush began, and wait for it and then for its own), never longer
  * than {@value #MAX_SPIN_MICROS} µs, they yield their processor and look again, and only then park. After a flush that
  * took longer than that (a slow device, against which waking up costs little), a waiter parks at once and a gathering
- * leader looks 16 times in its wait. A thread that is
- * parked must be woken, and with many writers on few processors the wake-ups of a flush's writers took longer than the
- * flush itself (on a 2-core virtual machine, 16 writers and a 0.12 ms {@code fsync}: about 34 000 durable writes a
- * second with parking, 49 000 with the yielding wait). The price is processor time: a waiter stays runnable while it
- * waits, although it gives way to any other runnable thread. A single writer never waits, and a caller whose position
- * is already durable returns at once.
+ * leader looks 16 times in its wait. A thread that is parked must be woken, and with many writers on few processors
+ * the wake-ups of a flush's writers took longer than the flush itself (on a 2-core virtual machine, 16 writers and a
+ * 0.12 ms {@code fsync}: about 34 000 durable writes a second with parking, 49 000 with the yielding wait). The price
+ * is processor time: a waiter stays runnable while it waits, although it gives way to any other runnable thread. A
+ * single writer never waits, and a caller whose position is already durable returns at once.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -75,12 +74,11 @@ public final class GroupCommit {
      * next flush. `cohort` is the size of `pending` when the last flush completed, before its callers left; a leader
      * gathers until `pending` grows back to it, watching `pendingSize` (written with every change of `pending`) without
      * the lock. Waiters yield before they park, for a time bounded by `spinNanos` (the last flush's duration, read
-     * without the lock): whether a waiter is parked or yielding, it leaves only when it reads a state that is no
-     * longer WAITING, so an unpark that finds it yielding is harmless (a permit that a later park consumes and then
-     * looks again). Any throwable between
-     * a caller becoming leader and the end of its flush's completion fails the group commit (nobody may stay parked
-     * behind a leader that is gone). `durable` and `failure` are also volatile, for the lock-free fast path and for
-     * readers that only look.
+     * without the lock): whether a waiter is parked or yielding, it leaves only when it reads a state that is no longer
+     * WAITING, so an unpark that finds it yielding is harmless (a permit that a later park consumes and then looks
+     * again). Any throwable between a caller becoming leader and the end of its flush's completion fails the group
+     * commit (nobody may stay parked behind a leader that is gone). `durable` and `failure` are also volatile, for the
+     * lock-free fast path and for readers that only look.
      */
 
     /** The longest a new leader waits for the writers of the last flush to come back. */
@@ -299,7 +297,7 @@ public final class GroupCommit {
                 if (pendingSize >= want || failure != null) {
                     lock.lock();
                     try {
-                        if (pending.size() >= cohort || failure != null) {
+                        if (pending.size() >= want || failure != null) {
                             break;
                         }
                     } finally {

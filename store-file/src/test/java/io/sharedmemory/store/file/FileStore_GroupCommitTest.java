@@ -52,26 +52,13 @@ class FileStore_GroupCommitTest {
     @Test
     void aSyncWriter_returnsOnlyAfterTheForce_andWritersThatQueueMeanwhile_shareTheNextOne() throws Exception {
         SimulatedDisk disk = new SimulatedDisk();
-        SharedMemory m = SharedMemory.create(SharedMemoryOptions.builder().store(FileStore.builder(
-                Path.of("/simulated/barrier")).durability(Durability.SYNC).segmentSize(1 << 20)
-                .syncInterval(Duration.ofHours(1)).disk(disk).build()).build());
+        SharedMemory m = syncMemory(disk, Path.of("/simulated/barrier"));
         try {
             m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
-            AtomicBoolean holding = new AtomicBoolean(true);
-            CountDownLatch inForce = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicInteger forces = new AtomicInteger();
-            disk.hook((op, path) -> {
-                if (op == SimulatedDisk.Op.SEGMENT_FORCE) {
-                    forces.incrementAndGet();
-                    if (holding.compareAndSet(true, false)) {
-                        inForce.countDown();
-                        hold(release);
-                    }
-                }
-            });
+            FirstForceHeld held = new FirstForceHeld();
+            disk.hook(held);
             Future<WriteResult> first = pool.submit(() -> m.write("ns", "first", 1, "a"));
-            assertTrue(inForce.await(60, TimeUnit.SECONDS));
+            assertTrue(held.inForce.await(60, TimeUnit.SECONDS));
             int queued = 8;
             List<Future<WriteResult>> others = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -94,12 +81,12 @@ class FileStore_GroupCommitTest {
             assertEquals(1, m.readEntry("ns", "k0", "a").orElseThrow().version(), "appended and visible");
             assertFalse(first.isDone(), "the writer returned while its force was held back");
             assertTrue(others.stream().noneMatch(Future::isDone), "a queued writer returned before any force");
-            release.countDown();
+            held.release.countDown();
             assertEquals(WriteResult.Status.WRITTEN, first.get(60, TimeUnit.SECONDS).status());
             for (Future<WriteResult> f : others) {
                 assertEquals(WriteResult.Status.WRITTEN, f.get(60, TimeUnit.SECONDS).status());
             }
-            assertEquals(2, forces.get(), "one force for the first writer, one shared by the eight queued behind it");
+            assertEquals(2, held.forces.get(), "one force for the first writer, one shared by the eight queued behind it");
         } finally {
             m.destroy();
         }
@@ -123,21 +110,11 @@ class FileStore_GroupCommitTest {
         String big = "b".repeat(1 << 20);
         try {
             m.createNamespace("ns", NamespaceConfig.builder().defaultPermission(Permission.WRITE).build());
-            AtomicBoolean holding = new AtomicBoolean(true);
-            CountDownLatch inForce = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            AtomicInteger segmentWrites = new AtomicInteger();
-            disk.hook((op, path) -> {
-                if (op == SimulatedDisk.Op.SEGMENT_WRITE) {
-                    segmentWrites.incrementAndGet();
-                }
-                if (op == SimulatedDisk.Op.SEGMENT_FORCE && holding.compareAndSet(true, false)) {
-                    inForce.countDown();
-                    hold(release);
-                }
-            });
+            FirstForceHeld held = new FirstForceHeld();
+            disk.hook(held);
+            AtomicInteger segmentWrites = held.writes;
             Future<WriteResult> first = pool.submit(() -> m.write("ns", "first", 1, "a"));
-            assertTrue(inForce.await(60, TimeUnit.SECONDS));
+            assertTrue(held.inForce.await(60, TimeUnit.SECONDS));
             int writesBefore = segmentWrites.get();
             List<Future<WriteResult>> others = new ArrayList<>();
             for (int i = 0; i < queued; i++) {
@@ -153,7 +130,7 @@ class FileStore_GroupCommitTest {
             Future<WriteResult> large = pool.submit(() -> m.write("ns", "big", big, "a"));
             await().atMost(Duration.ofSeconds(60)).until(() -> segmentWrites.get() > writesBefore);
             assertFalse(large.isDone(), "the large record is written at once, and still waits for its force");
-            release.countDown();
+            held.release.countDown();
             assertEquals(WriteResult.Status.WRITTEN, first.get(60, TimeUnit.SECONDS).status());
             for (Future<WriteResult> f : others) {
                 assertEquals(WriteResult.Status.WRITTEN, f.get(60, TimeUnit.SECONDS).status());
@@ -178,6 +155,29 @@ class FileStore_GroupCommitTest {
             assertEquals(big, after.read("ns", "big", "a"));
         } finally {
             after.destroy();
+        }
+    }
+
+    /** Counts the segments' writes and forces, and holds the first force back until released. */
+    private static final class FirstForceHeld implements SimulatedDisk.Hook {
+        final CountDownLatch inForce = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger forces = new AtomicInteger();
+        final AtomicInteger writes = new AtomicInteger();
+        private final AtomicBoolean holding = new AtomicBoolean(true);
+
+        @Override
+        public void before(SimulatedDisk.Op op, Path path) throws IOException {
+            if (op == SimulatedDisk.Op.SEGMENT_WRITE) {
+                writes.incrementAndGet();
+            }
+            if (op == SimulatedDisk.Op.SEGMENT_FORCE) {
+                forces.incrementAndGet();
+                if (holding.compareAndSet(true, false)) {
+                    inForce.countDown();
+                    hold(release);
+                }
+            }
         }
     }
 
