@@ -4,7 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -16,7 +28,8 @@ import org.junit.jupiter.api.condition.OS;
  * Starting the executable jar as an operator does: the {@code g!} prompt means ready (the engine runs with the settings
  * of its file in {@code conf/}, never first with defaults, and the namespaces of {@code conf/} exist); a bad value in
  * the engine's file leaves an engine that refuses everything; the exit codes a service manager sees; and a killed run
- * leaves neither the framework's storage nor FileInstall's files in {@code /tmp}.
+ * leaves neither the framework's storage nor FileInstall's files in {@code /tmp}; and the HTTP port opens only once
+ * the API answers on it.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class ExecutableJar_StartupTest {
@@ -92,6 +105,48 @@ class ExecutableJar_StartupTest {
             assertTrue(again.command("sm:plugins").contains("max-value"));
             again.type("stop 0");
             again.waitFor(30);
+        }
+    }
+
+    /**
+     * A client that waits for the port and then calls the API gets the API's answer, never the servlet container's
+     * "404 Not Found" page of a port open before the API's servlet is registered (the launcher starts Jetty after
+     * SCR has activated the components). Polled from the process's start until the first 401 (no token).
+     */
+    @Test
+    void thePortOpensOnlyWhenTheApiAnswersOnIt() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest stats = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stats"))
+                .timeout(Duration.ofSeconds(10)).build();
+        try (RunningDistribution d = RunningDistribution.prepare("startup-port")) {
+            d.start("-Dorg.osgi.service.http.port=" + port);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> before = new ArrayList<>();
+            HttpResponse<String> first = null;
+            while (first == null) {
+                assertTrue(d.process().isAlive(), () -> "exited before the API answered: " + d.output());
+                assertTrue(System.nanoTime() < deadline, () -> "no answer within 60 s: " + d.output());
+                try {
+                    HttpResponse<String> r = client.send(stats, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 401) {
+                        first = r;
+                    } else {
+                        before.add(r.statusCode() + " " + r.body().strip().replaceAll("\\s+", " "));
+                    }
+                } catch (ConnectException notYetOpen) {
+                    Thread.sleep(5); // another process's port: nothing to wait on but the port itself
+                } catch (IOException closedWhileStarting) {
+                    before.add(closedWhileStarting.toString());
+                }
+            }
+            assertEquals(List.of(), before, "every answer before the API's was a container's page or a reset");
+            assertTrue(first.body().startsWith("{\"error\":\"unauthenticated\""), first.body());
+            d.type("stop 0");
+            d.waitFor(30);
         }
     }
 }
