@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -68,7 +67,8 @@ class ExecutableJar_ShellTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) gives the jar a terminal");
         try (RunningDistribution d = RunningDistribution.prepare("shell-login")) {
             String secret = "s3cret-" + Long.toHexString(System.nanoTime());
-            Files.writeString(d.conf.resolve("io.sharedmemory.authenticator.cfg"), "agents=worker-1=" + hash(secret)
+            Files.writeString(d.conf.resolve("io.sharedmemory.authenticator.cfg"), "agents=worker-1="
+                    + RunningDistribution.secretHash(secret)
                     + "\nsigningKey=" + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
             d.startOnATerminal().awaitPrompt(1, 60);
             d.type("sm:login worker-1");
@@ -80,18 +80,5 @@ class ExecutableJar_ShellTest {
             d.type("stop 0");
             d.waitFor(30);
         }
-    }
-
-    /** As the README says: {@code java -cp sharedmemory-permissions-*.jar io.sharedmemory.permissions.SecretHashes}. */
-    private static String hash(String secret) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                RunningDistribution.PERMISSIONS_JAR.toAbsolutePath().toString(),
-                "io.sharedmemory.permissions.SecretHashes").redirectErrorStream(true).start();
-        p.getOutputStream().write(secret.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
-        assertTrue(out.startsWith("pbkdf2-sha256$"), out);
-        return out;
     }
 }

@@ -168,6 +168,19 @@ final class RunningDistribution implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** As the README says: {@code java -cp sharedmemory-permissions-*.jar io.sharedmemory.permissions.SecretHashes}. */
+    static String secretHash(String secret) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                RunningDistribution.PERMISSIONS_JAR.toAbsolutePath().toString(),
+                "io.sharedmemory.permissions.SecretHashes").redirectErrorStream(true).start();
+        p.getOutputStream().write(secret.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        assertTrue(out.startsWith("pbkdf2-sha256$"), out);
+        return out;
+    }
+
     static int count(String text, String part) {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {

@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.osgi.annotation.bundle.Requirement;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.PrototypeServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,7 +26,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Serves the {@code SharedMemory} service's HTTP API at {@code /v1/*} through the OSGi servlet whiteboard (Felix HTTP
  * in the distribution): registers a {@link MemoryHttpServlet} while the engine is there, and unregisters it — ending
- * every change stream — when the engine goes or the configuration (PID {@value #PID}) changes. The port and the
+ * every change stream — when the engine goes or the configuration (PID {@value #PID}) changes. The servlet is
+ * registered with prototype scope: each time the HTTP service takes it into use (again after it restarts, for a new
+ * port in {@code conf/}) it gets a new one, since a destroyed servlet's change streams and feeds are gone for good. The port and the
  * address are the HTTP service's ({@code org.osgi.service.http.port}, {@code org.apache.felix.http.host}).
  * {@code GET /v1/stats} counts operations with the {@link CountingSinkComponent}'s counters; {@code GET /v1/plugins}
  * reads the service registry ({@link OsgiPluginCatalog}).
@@ -71,7 +75,6 @@ public final class HttpApiComponent {
     }
 
     private final ServiceRegistration<Servlet> registration;
-    private final MemoryHttpServlet servlet;
 
     @Activate
     public HttpApiComponent(@Reference SharedMemory memory, @Reference OperationCounters counters, Config config,
@@ -85,14 +88,25 @@ public final class HttpApiComponent {
                 .sessionCacheSize(config.sessionCacheSize())
                 .allowedOrigins(Arrays.asList(config.allowedOrigins()))
                 .build();
-        this.servlet = new MemoryHttpServlet(memory, settings, counters, new OsgiPluginCatalog(context, memory));
+        OsgiPluginCatalog catalog = new OsgiPluginCatalog(context, memory);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", "/v1/*");
         props.put("osgi.http.whiteboard.servlet.name", "sharedmemory-v1");
         props.put("osgi.http.whiteboard.servlet.asyncSupported", Boolean.TRUE);
-        this.registration = context.registerService(Servlet.class, servlet, props);
+        this.registration = context.registerService(Servlet.class, new PrototypeServiceFactory<>() {
+            @Override
+            public Servlet getService(Bundle bundle, ServiceRegistration<Servlet> r) {
+                return new MemoryHttpServlet(memory, settings, counters, catalog);
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Servlet> r, Servlet servlet) {
+                servlet.destroy(); // idempotent: the HTTP service has usually destroyed it already
+            }
+        }, props);
     }
 
+    /** Unregisters the servlet: the framework ungets (and so destroys) every instance still in use. */
     @Deactivate
     void deactivate() {
         try {
@@ -100,6 +114,5 @@ public final class HttpApiComponent {
         } catch (IllegalStateException alreadyGone) {
             // the framework is stopping the bundle
         }
-        servlet.destroy();
     }
 }

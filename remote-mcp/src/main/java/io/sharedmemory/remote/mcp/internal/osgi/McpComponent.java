@@ -7,8 +7,11 @@ import jakarta.servlet.Servlet;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import org.osgi.annotation.bundle.Requirement;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.PrototypeServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,7 +24,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Serves the MCP server at {@code /mcp} through the OSGi servlet whiteboard while the {@code SharedMemory} service is
- * there; configuration PID {@value #PID} (a change restarts it, ending its MCP sessions).
+ * there; configuration PID {@value #PID} (a change restarts it, ending its MCP sessions). The servlet is registered
+ * with prototype scope: each time the HTTP service takes it into use (again after it restarts, for a new port in
+ * {@code conf/}) it gets a new one, with a new MCP server, since a destroyed servlet's server is closed for good.
  */
 @Requirement(namespace = "osgi.implementation", name = "osgi.http", version = "2.0")
 @Component(configurationPid = McpComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
@@ -48,7 +53,6 @@ public final class McpComponent {
     }
 
     private final ServiceRegistration<Servlet> registration;
-    private final MemoryMcpServlet servlet;
 
     @Activate
     public McpComponent(@Reference SharedMemory memory, Config config, BundleContext context) {
@@ -56,14 +60,25 @@ public final class McpComponent {
                 .allowedOrigins(Arrays.asList(config.allowedOrigins()))
                 .maxBodyBytes(config.maxBodyBytes())
                 .build();
-        this.servlet = new MemoryMcpServlet(memory, settings, Arrays.asList(config.allowedHosts()));
+        List<String> hosts = Arrays.asList(config.allowedHosts());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", "/mcp");
         props.put("osgi.http.whiteboard.servlet.name", "sharedmemory-mcp");
         props.put("osgi.http.whiteboard.servlet.asyncSupported", Boolean.TRUE);
-        this.registration = context.registerService(Servlet.class, servlet, props);
+        this.registration = context.registerService(Servlet.class, new PrototypeServiceFactory<>() {
+            @Override
+            public Servlet getService(Bundle bundle, ServiceRegistration<Servlet> r) {
+                return new MemoryMcpServlet(memory, settings, hosts);
+            }
+
+            @Override
+            public void ungetService(Bundle bundle, ServiceRegistration<Servlet> r, Servlet servlet) {
+                servlet.destroy(); // idempotent: the HTTP service has usually destroyed it already
+            }
+        }, props);
     }
 
+    /** Unregisters the servlet: the framework ungets (and so destroys) every instance still in use. */
     @Deactivate
     void deactivate() {
         try {
@@ -71,6 +86,5 @@ public final class McpComponent {
         } catch (IllegalStateException alreadyGone) {
             // the framework is stopping the bundle
         }
-        servlet.destroy();
     }
 }
