@@ -7,10 +7,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +42,13 @@ class ExecutableJar_DurabilityTest {
         final OutputStream in;
         private final StringBuilder out = new StringBuilder();
 
-        Running(Path run) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-jar", DIR.resolve("target/sharedmemory.jar").toAbsolutePath()
-                    .toString()).directory(run.toFile()).redirectErrorStream(true).start();
+        Running(Path run, String... jvmOptions) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(List.of(jvmOptions));
+            command.add("-jar");
+            command.add(DIR.resolve("target/sharedmemory.jar").toAbsolutePath().toString());
+            process = new ProcessBuilder(command).directory(run.toFile()).redirectErrorStream(true).start();
             in = process.getOutputStream();
             Thread reader = new Thread(() -> {
                 byte[] b = new byte[8192];
@@ -151,6 +158,47 @@ class ExecutableJar_DurabilityTest {
         jar.command("sm:read -e -a planner tasks t1", "version 2, written by planner");
         jar.command("sm:read -a alice notes n1", "hello");
         stop(jar);
+    }
+
+    /**
+     * A second process started on the same working directory while the first runs (a supervisor that starts the new
+     * one before the old one is gone): it refuses every operation, naming the process that holds {@code data/}, and
+     * takes over with the data once the first is killed, without a restart.
+     */
+    @Test
+    void aSecondProcessOnTheSameData_refusesUntilTheFirstIsGone_thenServesItsData() throws Exception {
+        run = Files.createDirectories(DIR.resolve("target/takeover-run"));
+        Path conf = Files.createDirectories(run.resolve("conf"));
+        try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, conf.resolve(f.getFileName()));
+            }
+        }
+        jar = new Running(run, "-Dorg.osgi.service.http.port=" + freePort());
+        jar.awaitReady();
+        jar.command("sm:write -a planner tasks t1 '{\"title\":\"first\"}'", "Written tasks/t1 version 1");
+
+        Running second = new Running(run, "-Dorg.osgi.service.http.port=" + freePort());
+        try {
+            second.await("is already open in another process (process " + jar.process.pid() + ")", 0);
+            second.awaitReady();
+            second.command("sm:read -a planner tasks t1", "could not be opened");
+
+            jar.process.destroyForcibly(); // SIGKILL: the lock goes with the process
+            assertTrue(jar.process.waitFor(60, TimeUnit.SECONDS));
+            second.await("sharedmemory: the store \"file\" opened after ", 0);
+            second.command("sm:read -e -a planner tasks t1", "version 1, written by planner");
+            second.command("sm:write -a planner tasks t1 '{\"title\":\"second\"}'", "Written tasks/t1 version 2");
+            stop(second);
+        } finally {
+            second.process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void stop(Running jar) throws InterruptedException {

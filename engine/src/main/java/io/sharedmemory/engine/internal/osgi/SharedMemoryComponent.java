@@ -7,6 +7,7 @@ import io.sharedmemory.api.MemoryEvent;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Registration;
 import io.sharedmemory.api.SharedMemory;
+import io.sharedmemory.api.SharedMemoryException;
 import io.sharedmemory.api.SharedMemoryOptions;
 import io.sharedmemory.engine.internal.Engine;
 import io.sharedmemory.engine.internal.ForwardingSharedMemory;
@@ -25,6 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -62,7 +66,12 @@ import org.osgi.service.metatype.annotations.Option;
  * that starts with a byte-order mark (a file saved with one) is read without it.
  *
  * <p>The store: {@code memory}, or the name of a {@code MemoryStore} service; while it is not present every operation
- * is refused; changing it restarts the engine on the new store's data.
+ * is refused; changing it restarts the engine on the new store's data. A store that is present but cannot be opened
+ * (a file store's directory held by another process, a cluster that cannot be reached) is opened again after 1 s,
+ * then at doubling intervals up to every 30 s, until it opens or the configuration or the store changes; every
+ * operation is refused meanwhile. The first failure is logged as an ERROR, a different reason later as a WARNING,
+ * the same reason again at DEBUG, and the opening at INFO. So a second process started on the directory of a first
+ * takes over, with its data, once the first is gone.
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
@@ -153,6 +162,13 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     private final CarriedOver carried = new CarriedOver();
     private SharedMemoryOptions options;
     private String storeName = InMemoryStore.NAME;
+    /** Opens a store again after a failure; made at the first failure, stopped at deactivation. */
+    private ScheduledExecutorService reopener;
+    /** Advanced by every start and stop: a scheduled reopening for an older one does nothing. */
+    private long starts;
+    /** The failures to open the store in a row (0 while none), and the last one's reason. */
+    private int failures;
+    private String failure;
 
     @Activate
     synchronized void activate(Map<String, Object> properties) {
@@ -195,6 +211,8 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
             start();
         } else if (engine != null) {
             engine.reconfigure(next);
+        } else if (InMemoryStore.NAME.equals(storeName) || stores.containsKey(storeName)) {
+            start(); // present but not opened: try at once, with the new settings
         } else {
             current = new UnavailableMemory(absent(storeName), registry, next.identity());
         }
@@ -209,6 +227,10 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
     @Deactivate
     synchronized void deactivate() {
         stop();
+        if (reopener != null) {
+            reopener.shutdownNow();
+            reopener = null;
+        }
     }
 
     /** The configuration has a bad value: every agent's operation is refused, no session acts, until it is fixed. */
@@ -236,19 +258,60 @@ public final class SharedMemoryComponent extends ForwardingSharedMemory {
             current = new UnavailableMemory(absent(storeName), registry, options.identity());
             return;
         }
+        long start = ++starts;
         try {
             engine = new Engine(options, registry, store, null);
             carried.engineStarted(engine);
             current = engine;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "sharedmemory: the engine did not start: " + e.getMessage()
-                    + "; every operation is refused until the store can be opened");
-            current = new UnavailableMemory("The store \"" + storeName + "\" could not be opened: " + e.getMessage(),
-                    registry, options.identity());
+            // the engine's own exception names the store already
+            String why = e instanceof SharedMemoryException ? e.getMessage()
+                    : "The store \"" + storeName + "\" could not be opened: " + e;
+            current = new UnavailableMemory(why, registry, options.identity());
+            long delay = Math.min(MAX_REOPEN_DELAY_MILLIS, FIRST_REOPEN_DELAY_MILLIS << Math.min(failures, 16));
+            System.Logger.Level level = failures == 0 ? System.Logger.Level.ERROR
+                    : why.equals(failure) ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING;
+            failures++;
+            failure = why;
+            LOG.log(level, "sharedmemory: the engine did not start: " + why + "; every operation is refused until "
+                    + "the store can be opened (tried again in " + delay + " ms)");
+            reopenLater(start, delay);
+            return;
+        }
+        if (failures > 0) {
+            LOG.log(System.Logger.Level.INFO, "sharedmemory: the store \"" + storeName + "\" opened after " + failures
+                    + (failures == 1 ? " failure" : " failures") + "; the engine started with "
+                    + EngineConfiguration.describe(options));
+            failures = 0;
+            failure = null;
+        }
+    }
+
+    private static final long FIRST_REOPEN_DELAY_MILLIS = 1000;
+    private static final long MAX_REOPEN_DELAY_MILLIS = 30_000;
+
+    /** Under the lock: opens the store again after the delay, unless another start or a stop came first. */
+    private void reopenLater(long start, long delayMillis) {
+        if (reopener == null) {
+            reopener = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sharedmemory-store-reopen");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        reopener.schedule(() -> reopen(start), delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void reopen(long start) {
+        if (start == starts && engine == null && options != null) {
+            start();
         }
     }
 
     private void stop() {
+        starts++;
+        failures = 0;
+        failure = null;
         Engine e = engine;
         engine = null;
         carried.engineStopping();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -13,11 +15,19 @@ import io.sharedmemory.api.MemoryEntry;
 import io.sharedmemory.api.NamespaceConfig;
 import io.sharedmemory.api.Permission;
 import io.sharedmemory.api.WriteResult;
+import io.sharedmemory.engine.internal.store.InMemoryStore;
+import io.sharedmemory.store.MemoryStore;
+import io.sharedmemory.store.StoreContext;
+import io.sharedmemory.store.StoreException;
 import io.sharedmemory.spi.AccessLog;
 import io.sharedmemory.spi.ConflictStrategy;
 import io.sharedmemory.spi.PermissionProvider;
 import io.sharedmemory.spi.Resolution;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.mockito.AdditionalAnswers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,5 +122,38 @@ class SharedMemoryComponent_WiringTest {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, component::destroy);
         assertTrue(e.getMessage().contains("bundle"));
         assertTrue(component.getNamespaceConfig("ns").isPresent());
+    }
+
+    /**
+     * A store that is present but cannot be opened yet (its directory held by another process) is opened again, 1 s
+     * then 2 s later: every operation is refused, with the reason, until it opens; then the engine serves on it, the
+     * namespaces declared meanwhile included.
+     */
+    @Test
+    void aStoreThatCannotBeOpenedYet_isOpenedAgainLater_andThenServes() {
+        InMemoryStore real = new InMemoryStore();
+        AtomicInteger opens = new AtomicInteger();
+        MemoryStore held = mock(MemoryStore.class, AdditionalAnswers.delegatesTo(real));
+        doReturn("held").when(held).name();
+        doAnswer(call -> {
+            if (opens.incrementAndGet() <= 2) {
+                throw new StoreException("its directory is held by process 42");
+            }
+            return real.open(call.getArgument(0, StoreContext.class));
+        }).when(held).open(any());
+        component.addStrategy(strategy("latest-wins", Resolution.accept()), props(3, 0));
+        component.addStore(held, props(9, 0, MemoryStore.NAME_PROPERTY, "held"));
+        component.modified(config(500, "trusted", "held"));
+
+        WriteResult refused = component.write("ns", "k", 1, "a");
+        assertEquals(WriteResult.Status.STORE_UNAVAILABLE, refused.status());
+        assertTrue(refused.message().contains("could not be opened: its directory is held by process 42"),
+                refused.message());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WriteResult written = component.write("ns", "k", 1, "a");
+            assertEquals(WriteResult.Status.WRITTEN, written.status(), written.message());
+        });
+        assertEquals(3, opens.get(), "opened on the third attempt, and not again");
+        assertEquals(1, (Integer) component.read("ns", "k", "a"));
     }
 }
