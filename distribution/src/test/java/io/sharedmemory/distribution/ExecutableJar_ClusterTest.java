@@ -64,7 +64,7 @@ class ExecutableJar_ClusterTest {
             Files.deleteIfExists(conf.resolve("io.sharedmemory.store.file.cfg")); // no file store beside the cluster
             // each member its own HTTP port, as on one machine they must have (Felix HTTP's configuration PID)
             Files.writeString(conf.resolve("org.apache.felix.http.cfg"), "org.osgi.service.http.port="
-                    + freePort() + "\n");
+                    + RunningDistribution.freePort() + "\n");
             String member = Files.readString(DIR.resolve("target/cluster/io.sharedmemory.store.hazelcast.cfg"))
                     .replaceAll("(?m)^port=.*$", "port=" + (base + n))
                     .replaceAll("(?m)^members=.*$", "members=127.0.0.1:" + (base + 1) + ",127.0.0.1:" + (base + 2))
@@ -103,11 +103,6 @@ class ExecutableJar_ClusterTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void send(OutputStream shell, String command) throws IOException {
         shell.write((command + "\n").getBytes(StandardCharsets.UTF_8));

@@ -7,8 +7,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,13 +115,8 @@ class ExecutableJar_DurabilityTest {
 
     @Test
     void namespacesAndEntries_surviveAStopAndAKill_andConfStillAppliesOnTop() throws Exception {
-        run = Files.createDirectories(DIR.resolve("target/durability-run"));
-        Path conf = Files.createDirectories(run.resolve("conf"));
-        try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, conf.resolve(f.getFileName()));
-            }
-        }
+        run = RunningDistribution.freshRun("durability-run");
+        Path conf = run.resolve("conf");
 
         jar = new Running(run);
         jar.awaitReady();
@@ -167,18 +160,12 @@ class ExecutableJar_DurabilityTest {
      */
     @Test
     void aSecondProcessOnTheSameData_refusesUntilTheFirstIsGone_thenServesItsData() throws Exception {
-        run = Files.createDirectories(DIR.resolve("target/takeover-run"));
-        Path conf = Files.createDirectories(run.resolve("conf"));
-        try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, conf.resolve(f.getFileName()));
-            }
-        }
-        jar = new Running(run, "-Dorg.osgi.service.http.port=" + freePort());
+        run = RunningDistribution.freshRun("takeover-run");
+        jar = new Running(run, "-Dorg.osgi.service.http.port=" + RunningDistribution.freePort());
         jar.awaitReady();
         jar.command("sm:write -a planner tasks t1 '{\"title\":\"first\"}'", "Written tasks/t1 version 1");
 
-        Running second = new Running(run, "-Dorg.osgi.service.http.port=" + freePort());
+        Running second = new Running(run, "-Dorg.osgi.service.http.port=" + RunningDistribution.freePort());
         try {
             second.await("is already open in another process (process " + jar.process.pid() + ")", 0);
             second.awaitReady();
@@ -195,11 +182,6 @@ class ExecutableJar_DurabilityTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void stop(Running jar) throws InterruptedException {
         jar.process.destroy(); // SIGTERM: the framework stops, the store is closed

@@ -42,13 +42,7 @@ class ExecutableJar_HeadlessTest {
 
     @Test
     void startsWithStdinClosedStaysUpAndStopsCleanlyOnSigterm() throws Exception {
-        run = Files.createDirectories(DIR.resolve("target/headless-run"));
-        Path conf = Files.createDirectories(run.resolve("conf"));
-        try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, conf.resolve(f.getFileName()));
-            }
-        }
+        run = RunningDistribution.freshRun("headless-run");
         Path output = run.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-jar", DIR.resolve("target/sharedmemory.jar").toAbsolutePath().toString())

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,10 +113,7 @@ class ExecutableJar_StartupTest {
      */
     @Test
     void thePortOpensOnlyWhenTheApiAnswersOnIt() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = RunningDistribution.freePort();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest stats = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stats"))
                 .timeout(Duration.ofSeconds(10)).build();

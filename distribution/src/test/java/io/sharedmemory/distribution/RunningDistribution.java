@@ -7,6 +7,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +53,27 @@ final class RunningDistribution implements AutoCloseable {
 
     /** A fresh run directory {@code target/<name>} with the build's {@code conf/} in it. */
     static RunningDistribution prepare(String name) throws IOException {
+        return new RunningDistribution(freshRun(name));
+    }
+
+    /** @return {@code target/<name>}, emptied, holding a copy of the build's {@code conf/} */
+    static Path freshRun(String name) throws IOException {
         Path run = DIR.resolve("target").resolve(name);
         delete(run);
-        RunningDistribution d = new RunningDistribution(Files.createDirectories(run));
+        Path conf = Files.createDirectories(run.resolve("conf"));
         try (Stream<Path> files = Files.list(DIR.resolve("target/conf"))) {
             for (Path f : files.toList()) {
-                Files.copy(f, d.conf.resolve(f.getFileName()));
+                Files.copy(f, conf.resolve(f.getFileName()));
             }
         }
-        return d;
+        return run;
+    }
+
+    /** @return a free port on the loopback interface (free when asked: the caller binds it soon after) */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Starts {@code java [jvmOptions] -jar sharedmemory.jar} in the run directory. */

@@ -68,9 +68,10 @@ import org.osgi.service.metatype.annotations.Option;
  * <p>The store: {@code memory}, or the name of a {@code MemoryStore} service; while it is not present every operation
  * is refused; changing it restarts the engine on the new store's data. A store that is present but cannot be opened
  * (a file store's directory held by another process) is opened again after 1 s, then at doubling intervals up to
- * every 30 s, until it opens or the configuration or the store changes; every operation is refused meanwhile. The first failure is logged as an ERROR, a different reason later as a WARNING,
- * the same reason again at DEBUG, and the opening at INFO. So a second process started on the directory of a first
- * takes over, with its data, once the first is gone.
+ * every 30 s, until it opens or the configuration or the store changes; every operation is refused meanwhile. The
+ * first failure is logged as an ERROR, a different reason later as a WARNING, the same reason again at DEBUG, and the
+ * opening at INFO. So a second process started on the directory of a first takes over, with its data, once the first
+ * is gone.
  *
  * <p>The service's lifecycle belongs to the framework: {@link #destroy()} from a client is refused with an explanation;
  * stop the bundle instead.
